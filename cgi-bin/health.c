@@ -1,0 +1,27 @@
+/*
+ * health: GET /api/health (api.md 2). The dispatcher has already checked
+ * the configuration, maintenance flag, database and schema version by
+ * the time the handler runs, so reaching it means healthy. Unknown /api
+ * groups are sent here with PATH_INFO=/-unknown-group and get the JSON 404.
+ */
+#include "app.h"
+#include "response.h"
+
+static void
+health_get(struct req *r)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "ok", json_true());
+	resp_json(r, 200, j);
+}
+
+static const struct route routes[] = {
+	{ "GET", "/", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, health_get },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "health", routes, NROUTES(routes), NULL });
+}

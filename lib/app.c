@@ -1,0 +1,197 @@
+/* app.c: see app.h. The whole life of a request. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "gate.h"
+#include "log.h"
+#include "response.h"
+#include "valid.h"
+
+static bool
+rid_ok(const char *s)
+{
+	size_t n, i;
+
+	if (s == NULL || (n = strlen(s)) < 6 || n > 128)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		    c == ':' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static char fatal_key[64];
+
+static void
+config_problem(const char *key, const char *msg)
+{
+	(void)msg;
+	if (fatal_key[0] == '\0')
+		snprintf(fatal_key, sizeof(fatal_key), "%s", key);
+}
+
+static bool
+maintenance_on(void)
+{
+	struct stat sb;
+	char *flag = xasprintf("%s/maintenance", cfg.data_dir);
+	bool on = stat(flag, &sb) == 0;
+
+	free(flag);
+	return on;
+}
+
+/* Steps before routing: config, maintenance, database, schema. */
+static bool
+preflight(struct req *r)
+{
+	int v;
+
+	if (!config_load(config_problem)) {
+		if (strcmp(fatal_key, "secret_key") == 0)
+			log_line("FATAL", "config",
+			    "secret key missing or shorter than 32 bytes");
+		else {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "invalid value for %s",
+			    fatal_key);
+			log_line("FATAL", "config", msg);
+		}
+		resp_detail(r, 500, "server_misconfigured");
+		r->resp.err = "config";
+		return false;
+	}
+	log_open();
+	r->now = clock_now();
+	if (maintenance_on()) {
+		resp_detail(r, 503, "maintenance");
+		resp_header(r, "Retry-After", "60");
+		r->resp.err = "config";
+		return false;
+	}
+	if (db_open(cfg.db_path, false, &r->db) != DB_OK) {
+		resp_detail(r, 503, "db_unavailable");
+		r->resp.err = "db_error";
+		return false;
+	}
+	v = db_user_version(r->db);
+	if (v < 0) {
+		resp_detail(r, 503, "db_unavailable");
+		r->resp.err = "db_error";
+		return false;
+	}
+	if (v != LTC_SCHEMA_VERSION) {
+		resp_detail(r, 503, "schema_outdated");
+		r->resp.err = "schema";
+		return false;
+	}
+	return true;
+}
+
+static void
+dispatch(struct req *r, const struct app *app)
+{
+	struct buf allow = { 0 };
+	const struct route *rt;
+	enum form_status fs;
+	int64_t limit;
+
+	switch (route_match(app->routes, app->nroutes, r->method, r->path, r,
+	    &allow)) {
+	case MATCH_NOT_FOUND:
+		resp_detail(r, 404, "Not Found");
+		buf_free(&allow);
+		return;
+	case MATCH_METHOD:
+		resp_detail(r, 405, "Method Not Allowed");
+		resp_header(r, "Allow", allow.data);
+		buf_free(&allow);
+		return;
+	case MATCH_OK:
+		break;
+	}
+	buf_free(&allow);
+	rt = r->route;
+	gate_resolve_actor(r);
+	if (!gate_authorize(r, &rt->policy))
+		return;
+
+	/* 413 before any body byte is read (README "Request bodies"). */
+	limit = cfg.json_max_bytes;
+	if (!(rt->policy.flags & PF_LATE_413) &&
+	    req_content_length() > limit) {
+		resp_detail(r, 413, "too_large");
+		return;
+	}
+	if (r->query_raw != NULL && strlen(r->query_raw) > QUERY_MAX_BYTES)
+		fs = FORM_BAD_ESCAPE;
+	else
+		fs = form_parse(&r->arena, r->query_raw != NULL ? r->query_raw : "",
+		    r->query_raw != NULL ? strlen(r->query_raw) : 0, 1000,
+		    &r->query);
+	if (fs != FORM_OK) {
+		v_add(r, "value_error", "query", NULL,
+		    "Value error, malformed query string");
+		resp_422(r);
+		return;
+	}
+	rt->handler(r);
+	if (!r->resp.set)
+		resp_internal(r, "internal");
+}
+
+int
+app_run(const struct app *app)
+{
+	struct req r;
+	const char *rid, *corr, *cookie;
+	size_t bytes;
+
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.started = clock_real_now();
+	r.now = r.started;
+	r.method = getenv("REQUEST_METHOD");
+	if (r.method == NULL)
+		r.method = "GET";
+	r.head = strcmp(r.method, "HEAD") == 0;
+	r.path = route_normalise(&r.arena, getenv("PATH_INFO"));
+	r.query_raw = getenv("QUERY_STRING");
+	rid = req_header("HTTP_X_REQUEST_ID");
+	if (rid_ok(rid))
+		snprintf(r.rid, sizeof(r.rid), "%s", rid);
+	else if (!uuid4(r.rid))
+		snprintf(r.rid, sizeof(r.rid), "00000000-0000-4000-8000-000000000000");
+	corr = req_header("HTTP_X_CORRELATION_ID");
+	if (rid_ok(corr))
+		r.correlation_id = arena_strdup(&r.arena, corr);
+	cookie = req_header("HTTP_COOKIE");
+	cookie_parse(&r.arena, cookie, &r.cookies);
+
+	if (preflight(&r))
+		dispatch(&r, app);
+	db_rollback(r.db);	/* a handler that returned mid-transaction */
+	bytes = resp_write(&r);
+	log_request(&r, app->group, bytes);
+
+	resp_clear(&r);
+	buf_free(&r.resp.body);
+	json_decref(r.json);
+	json_decref(r.verr);
+	db_close(r.db);
+	arena_free(&r.arena);
+	config_free();
+	return 0;
+}

@@ -1,0 +1,114 @@
+/* ratelimit.c: see ratelimit.h. */
+#include "clock.h"
+#include "db.h"
+#include "ratelimit.h"
+
+/* Reads (window_start, count) of key; a missing or ended window is 0. */
+static bool
+current(struct req *r, const char *key, int64_t window_s, int64_t *start,
+    int64_t *count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*start = r->now;
+	*count = 0;
+	st = db_prep(r->db, "SELECT window_start, count FROM rate_limits "
+	    "WHERE key = ?", "s", key);
+	if (st == NULL)
+		return false;
+	rc = db_step(st);
+	if (rc == 1) {
+		int64_t ws;
+
+		if (ts_parse(db_text(st, 0), &ws) &&
+		    r->now - ws < window_s * US_PER_SEC) {
+			*start = ws;
+			*count = db_int(st, 1);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc >= 0;
+}
+
+static int64_t
+retry(struct req *r, int64_t start, int64_t window_s)
+{
+	int64_t left = start + window_s * US_PER_SEC - r->now;
+
+	return left <= 0 ? 1 : (left + US_PER_SEC - 1) / US_PER_SEC;
+}
+
+static bool
+store(struct req *r, const char *key, int64_t start, int64_t count)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(start, ts);
+	return db_exec(r->db, "INSERT INTO rate_limits (key, window_start, "
+	    "count) VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
+	    "window_start = excluded.window_start, count = excluded.count",
+	    "ssi", key, ts, count) == DB_OK;
+}
+
+static enum rl_result
+run(struct req *r, const char *key, int64_t limit, int64_t window_s,
+    int64_t *retry_after, bool increment)
+{
+	bool own = sqlite3_get_autocommit(r->db);
+	enum rl_result res = RL_ERROR;
+	int64_t start, count;
+
+	if (own && db_begin(r->db) != DB_OK)
+		return RL_ERROR;
+	if (!current(r, key, window_s, &start, &count))
+		goto out;
+	if (count >= limit) {
+		if (retry_after != NULL)
+			*retry_after = retry(r, start, window_s);
+		res = RL_LIMITED;
+		goto out;
+	}
+	if (increment && !store(r, key, start, count + 1))
+		goto out;
+	res = RL_ALLOWED;
+out:
+	if (own) {
+		if (res == RL_ERROR)
+			db_rollback(r->db);
+		else if (db_commit(r->db) != DB_OK)
+			res = RL_ERROR;
+	}
+	return res;
+}
+
+enum rl_result
+rl_hit(struct req *r, const char *key, int64_t limit, int64_t window_s,
+    int64_t *retry_after)
+{
+	return run(r, key, limit, window_s, retry_after, true);
+}
+
+enum rl_result
+rl_check(struct req *r, const char *key, int64_t limit, int64_t window_s,
+    int64_t *retry_after)
+{
+	return run(r, key, limit, window_s, retry_after, false);
+}
+
+bool
+rl_count(struct req *r, const char *key, int64_t window_s)
+{
+	int64_t start, count;
+
+	if (!current(r, key, window_s, &start, &count))
+		return false;
+	return store(r, key, start, count + 1);
+}
+
+bool
+rl_delete(struct req *r, const char *key)
+{
+	return db_exec(r->db, "DELETE FROM rate_limits WHERE key = ?", "s",
+	    key) == DB_OK;
+}
