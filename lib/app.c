@@ -152,6 +152,47 @@ dispatch(struct req *r, const struct app *app)
 		resp_internal(r, "internal");
 }
 
+/*
+ * With LTC_ROUTE_TABLE set (never by a web server) the program prints its
+ * route table and declared policies as JSON, so the role x route matrix
+ * test covers every route a CGI has, including routes added later.
+ */
+static int
+dump_routes(const struct app *app)
+{
+	static const char *const names[] = { "anonymous", "public", "user",
+	    "vip", "dealer", "moderator", "admin", "superadmin", "other" };
+	json_t *a = json_array();
+	size_t i, k;
+	char *s;
+
+	for (i = 0; i < app->nroutes; i++) {
+		const struct route *rt = &app->routes[i];
+		json_t *o = json_object(), *roles = json_array();
+
+		for (k = 0; k <= ROLE_OTHER; k++)
+			if (rt->policy.roles & (1u << k))
+				json_array_append_new(roles, json_string(names[k]));
+		json_object_set_new(o, "group", json_string(app->group));
+		json_object_set_new(o, "method", json_string(rt->method));
+		json_object_set_new(o, "pattern", json_string(rt->pattern));
+		json_object_set_new(o, "roles", roles);
+		json_object_set_new(o, "mod_detail", rt->policy.mod_detail ?
+		    json_string(rt->policy.mod_detail) : json_null());
+		json_object_set_new(o, "consent",
+		    json_boolean(rt->policy.flags & PF_CONSENT));
+		json_object_set_new(o, "csrf_origin_only",
+		    json_boolean(rt->policy.flags & PF_CSRF_ORIGIN));
+		json_array_append_new(a, o);
+	}
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if (s != NULL)
+		puts(s);
+	free(s);
+	return 0;
+}
+
 int
 app_run(const struct app *app)
 {
@@ -159,6 +200,8 @@ app_run(const struct app *app)
 	const char *rid, *corr, *cookie;
 	size_t bytes;
 
+	if (getenv("LTC_ROUTE_TABLE") != NULL)
+		return dump_routes(app);
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.started = clock_real_now();

@@ -227,6 +227,9 @@ sub ltcctl {
 	my $stdin = ref $args[-1] eq 'SCALAR' ? ${ pop @args } : undef;
 	my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } (build_dir() . '/bin/ltcctl', @args);
 	local $ENV{LTC_CONF} = $self->{conf};
+	# Under Apache as root the CGIs run as www-data: so must every writer.
+	$cmd = "runuser -u www-data -- env LTC_CONF='$self->{conf}' $cmd"
+	    if $self->{kind} eq 'apache' && $< == 0;
 	my $out;
 	if (defined $stdin) {
 		my $dir = tempdir(CLEANUP => 1);
@@ -286,9 +289,38 @@ sub outbox {
 sub sqlite {
 	my ($self, $sql) = @_;
 	my $db = -e "$self->{data}/ltc.sqlite" ? "$self->{data}/ltc.sqlite" : "$self->{data}/var/ltc.sqlite";
-	my $out = `sqlite3 -batch -cmd '.timeout 5000' '$db' "$sql" 2>&1`;
+	my $pre = ($self->{kind} eq 'apache' && $< == 0) ? 'runuser -u www-data -- ' : '';
+	my $out = `${pre}sqlite3 -batch -cmd '.timeout 5000' '$db' "$sql" 2>&1`;
 	chomp $out;
 	return $out;
+}
+
+my $seq = 0;
+
+# A real login: `ltcctl user add` creates a verified account with a
+# password, POST /api/auth/login opens the session, and (unless
+# consent => 0) POST /api/consent/accept records the current versions.
+# Returns { user_id, token, csrf, role, email, password }.
+sub login {
+	my ($self, %o) = @_;
+	my $role = $o{role} // 'user';
+	my $email = $o{email} // sprintf('%s%d.%d@example.org', $role, $$, ++$seq);
+	my $password = $o{password} // 'correct horse battery';
+	my ($rc, $out) = $self->ltcctl('user', 'add', $email, '--role', $role,
+	    '--password-stdin', \"$password\n");
+	die "ltcctl user add failed ($rc): $out" if $rc != 0;
+	my $r = $self->post('/api/auth/login', json => { email => $email, password => $password });
+	die "login failed: $r->{status} $r->{body}" if $r->{status} != 200;
+	my $u = { user_id => $r->{json}{user_id}, token => $r->{json}{access_token},
+	    csrf => $r->{json}{csrf_token}, role => $r->{json}{role}, email => $email,
+	    password => $password };
+	if ($o{consent} // 1) {
+		my $c = $self->get('/api/consent/current')->{json}{required};
+		my $a = $self->post('/api/consent/accept', token => $u->{token}, json => {
+		    consents => [ map { { %$_, accepted_at => '2026-01-01T00:00:00Z', source => 'api' } } @$c ] });
+		die "consent failed: $a->{status} $a->{body}" if $a->{status} != 200;
+	}
+	return $u;
 }
 
 1;
