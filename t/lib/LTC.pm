@@ -176,7 +176,7 @@ sub log {
 	my ($self) = @_;
 	my $s = '';
 	for my $f ("$self->{data}/server.log", "$self->{data}/run/lighttpd-error.log",
-	    "$self->{data}/run/error.log") {
+	    "$self->{data}/run/cgi-stderr.log", "$self->{data}/run/apache-error.log") {
 		next unless -e $f;
 		$s .= do { local (@ARGV, $/) = ($f); <> };
 	}
