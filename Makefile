@@ -31,18 +31,22 @@ ifeq ($(STATIC),1)
 LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -lmagic -lz -lbz2 -llzma -lzstd -lcrypto -Wl,-Bdynamic -lqrencode -lm -lpthread -ldl
 else
 # Linking the libraries that allow it statically saves the dynamic loader
-# ~0.4 ms per request for libsqlite3 alone (measured); libcrypto and
-# libmagic stay shared.
-LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -Wl,-Bdynamic -lqrencode -lcrypto -lmagic -lm -lpthread -ldl
+# ~0.4 ms per request for libsqlite3 alone; static libcrypto cut a health
+# request from 3.1M to 0.57M instructions and 265 to 152 page faults
+# (measured). libmagic (with its compression libraries) and libqrencode
+# (no static archive in Debian) stay shared and load only where used.
+LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -lcrypto -Wl,-Bdynamic -lqrencode -lmagic -lm -lpthread -ldl
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 OPT     ?= -O2 -g
 SAN     ?=
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) \
+# Position-dependent executables: no start-up relocation of the static
+# libraries' tables (measured: 567k vs 811k instructions per health request).
+CFLAGS  += -std=c11 -D_GNU_SOURCE -fno-pie $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) \
 	   -DLTC_SCHEMA_VERSION=$(SCHEMA_VERSION) -DLTC_VERSION='"$(VERSION)"' \
 	   -DLTC_CONF_PATH='"$(CONF_PATH)"' -Ilib
-LDFLAGS += $(SAN)
+LDFLAGS += -no-pie $(SAN)
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)

@@ -28,17 +28,40 @@ clock_now(void)
 	return override_us != 0 ? override_us : clock_real_now();
 }
 
+/*
+ * UTC broken-down time without gmtime_r(), which makes glibc open and
+ * parse the zone file on every request (civil_from_days, H. Hinnant).
+ */
 static void
 split(int64_t us, struct tm *tm, long *frac)
 {
-	time_t sec = (time_t)(us / US_PER_SEC);
+	int64_t sec = us / US_PER_SEC, days, sod, era, doe, yoe, doy, mp, y;
 	long f = (long)(us % US_PER_SEC);
 
 	if (f < 0) {
 		f += US_PER_SEC;
 		sec--;
 	}
-	gmtime_r(&sec, tm);
+	days = sec / 86400;
+	sod = sec % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->tm_mon = (int)(mp < 10 ? mp + 2 : mp - 10);
+	tm->tm_year = (int)(y + (tm->tm_mon <= 1) - 1900);
+	tm->tm_hour = (int)(sod / 3600);
+	tm->tm_min = (int)(sod % 3600 / 60);
+	tm->tm_sec = (int)(sod % 60);
 	*frac = f;
 }
 

@@ -3,6 +3,7 @@
  * cookies, routing, HTML escaping, timestamps, UTF-8 and the 422 readers.
  */
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "clock.h"
@@ -142,6 +143,24 @@ test_time(void)
 	ok(!ts_parse("2026-03-01T24:00", &t), "time: hour 24 refused");
 	ok(!ts_parse("2026-03-01T09:00+15:00", &t), "time: offset > 14h refused");
 	ok(!ts_parse("2026-03-01X", &t), "time: trailing garbage refused");
+	{
+		/* The hand-written UTC split agrees with gmtime_r. */
+		int64_t s;
+		int bad = 0;
+
+		for (s = -2208988800LL; s < 4102444800LL; s += 86399 * 7 + 3601) {
+			time_t tt = (time_t)s;
+			struct tm tm;
+			char want[64];
+
+			gmtime_r(&tt, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			ts_api(s * 1000000, api);
+			if (strcmp(want, api) != 0)
+				bad++;
+		}
+		ok(bad == 0, "time: UTC conversion matches gmtime 1900..2100");
+	}
 }
 
 static void
