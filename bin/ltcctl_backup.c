@@ -292,6 +292,8 @@ ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
 	fclose(f);
 
 	if (dest == NULL) {
+		for (i = 0; i < nb; i++)
+			free(names[i]);
 		free(names);
 		names = list_backups(&nb);
 		for (i = 0; nb > (size_t)cfg.backup_keep && i < nb - (size_t)cfg.backup_keep; i++) {

@@ -84,7 +84,8 @@ sql("INSERT INTO vip_businesses (business_id, owner_user_id, created_at) VALUES 
 ($rc, $out) = ctl('backup');
 is($rc, 0, 'backup') or diag $out;
 my ($bdir) = $out =~ m{^(/\S+)$}m;
-ok($bdir && -d $bdir, 'backup directory printed');
+ok($bdir && -d $bdir, 'backup directory printed')
+    or BAIL_OUT('no backup directory; nothing below can run safely');
 ok(-f "$bdir/ltc.sqlite" && -f "$bdir/MANIFEST" && -f "$bdir/META", 'database, MANIFEST, META');
 my $manifest = do { local (@ARGV, $/) = ("$bdir/MANIFEST"); <> };
 is(scalar(() = $manifest =~ /^[0-9a-f]{64}  storage\/documents\//mg), 2, 'both document files in MANIFEST');
@@ -95,6 +96,7 @@ is(sprintf('%o', (stat $bdir)[2] & 07777), '700', 'backup dir mode 0700');
 sleep 1;
 ($rc, $out) = ctl('backup');
 my ($b2) = $out =~ m{^(/\S+)$}m;
+$b2 //= '/nonexistent';
 my $f1 = "$b2/storage/documents/aa/aa11" . ('0' x 28);
 ok((stat $f1)[3] >= 2, 'unchanged file hard-linked to the previous backup');
 
@@ -106,7 +108,8 @@ open my $tf, '>>', "$data/tombstones.log"; print $tf "$ts document $gone owner\n
 
 # A damaged backup is refused and changes nothing.
 my $bad = tempdir(CLEANUP => 1);
-system("cp -a '$bdir/.' '$bad/'");
+die "refusing to copy an unset backup dir" unless $bdir && -f "$bdir/MANIFEST";
+system('cp', '-a', "$bdir/.", "$bad/");
 open my $fh, '>>:raw', "$bad/storage/documents/aa/aa11" . ('0' x 28); print $fh "tamper"; close $fh;
 ($rc, $out) = ctl('restore', $bad, '--yes');
 is($rc, 1, 'restore of a tampered backup fails');

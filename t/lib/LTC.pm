@@ -97,7 +97,9 @@ sub new_lighttpd {
 	$self->{port} = free_port();
 	$self->{data} = tempdir('ltc-t-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 	$self->{base} = "http://127.0.0.1:$self->{port}";
-	my %env = (LTC_ENV => 'test', %{ $o{conf} // {} });
+	# Config keys reach the dev config as LTC_<KEY> (bin/devserver.sh).
+	my %env = (LTC_ENV => 'test',
+	    map { ('LTC_' . uc($_) => $o{conf}{$_}) } keys %{ $o{conf} // {} });
 	my $pid = fork // die;
 	if ($pid == 0) {
 		$ENV{$_} = $env{$_} for keys %env;

@@ -81,22 +81,27 @@ test_route(void)
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "GET", "/drafts", &r, &allow);
 	ok(m == MATCH_OK && r.route == &routes[0], "route: literal beats param");
+	arena_free(&r.arena);
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "GET", "/abc", &r, &allow);
 	ok(m == MATCH_OK && r.route == &routes[1] &&
 	    strcmp(req_param(&r, "article_id"), "abc") == 0,
 	    "route: param captured");
+	arena_free(&r.arena);
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "DELETE", "/x/entries", &r, &allow);
 	ok(m == MATCH_METHOD && strcmp(allow.data, "GET, POST, HEAD") == 0,
 	    "route: 405 with Allow list");
 	buf_reset(&allow);
+	arena_free(&r.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "GET", "/x/y/z", &r, &allow) ==
 	    MATCH_NOT_FOUND, "route: unknown path");
+	arena_free(&r.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "HEAD", "/", &r, &allow) == MATCH_OK,
 	    "route: HEAD answered like GET");
+	arena_free(&r.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "GET", "//entries", &r, &allow) ==
 	    MATCH_NOT_FOUND, "route: empty segment is no param");
@@ -110,6 +115,7 @@ test_route(void)
 		arena_free(&a);
 	}
 	buf_free(&allow);
+	arena_free(&r.arena);
 }
 
 static void
