@@ -1,0 +1,103 @@
+/*
+ * public: the anonymous routes of api.md 6. A moderator actor is refused
+ * with 403 role_not_allowed by the dispatcher; everyone else, signed in
+ * or not, gets the same answer.
+ *
+ *   GET /api/public/qr/{vehicle_id}   PublicQr (never 404)
+ *   GET /api/public/site              small German status page (HTML)
+ */
+
+#include "app.h"
+#include "config.h"
+#include "html.h"
+#include "page.h"
+#include "ratelimit.h"
+#include "response.h"
+#include "trust.h"
+#include "trustdata.h"
+
+/*
+ * rl:qr:ip:<ip_hmac> of domain.md 16, the same key as the page
+ * /qr/{vehicle_id} (cgi-bin/site.c), so the two share one budget. False
+ * when the answer (429 or a database error) is already set.
+ */
+static bool
+qr_rate_ok(struct req *r)
+{
+	char ip[B64URL_HMAC_LEN];
+	const char *key;
+	int64_t retry = 0;
+
+	req_ip_hmac(r, ip);
+	key = arena_printf(&r->arena, "rl:qr:ip:%s", ip);
+	switch (rl_hit(r, key, cfg.rl_qr_limit, cfg.rl_qr_window_seconds,
+	    &retry)) {
+	case RL_ALLOWED:
+		return true;
+	case RL_LIMITED:
+		resp_rate_limited(r, "rate_limited", retry);
+		return false;
+	case RL_ERROR:
+		break;
+	}
+	resp_db_error(r);
+	return false;
+}
+
+static void
+public_qr(struct req *r)
+{
+	json_t *j;
+
+	if (!qr_rate_ok(r))
+		return;
+	/* PF_LATE_413: the rate limit is step 7, 413 step 8. */
+	if (req_content_length() > cfg.json_max_bytes) {
+		resp_detail(r, 413, "too_large");
+		return;
+	}
+	/* Unknown, malformed and deleted ids all get the unknown answer. */
+	if ((j = trustdata_public(r, req_param(r, "vehicle_id"))) == NULL) {
+		resp_db_error(r);
+		return;
+	}
+	resp_json(r, 200, j);
+}
+
+static void
+public_site(struct req *r)
+{
+	struct page_opts o = { .title = "LifeTimeCircle – ServiceHeft 4.0",
+	    .raw_title = true, .disclaimer_id = "pflichttext" };
+	struct buf b = { 0 };
+
+	page_begin(&b, &o);
+	buf_puts(&b, "<h1>LifeTimeCircle – ServiceHeft 4.0</h1>\n"
+	    "<p><strong class=\"pill\">Backend läuft</strong></p>\n"
+	    "<p class=\"subline\">Vom Gebrauchtwagen zum dokumentierten "
+	    "Vertrauensgut.</p>\n<ul class=\"actions\">\n"
+	    "<li><a href=\"/\">Startseite</a></li>\n"
+	    "<li><a href=\"/blog/\">Blog</a></li>\n"
+	    "<li><a href=\"/news/\">News</a></li>\n</ul>\n"
+	    "<section class=\"notice\" aria-labelledby=\"pflichttext\">\n"
+	    "<h2 id=\"pflichttext\">Trust-Ampel Hinweis (Pflichttext):</h2>\n"
+	    "<p class=\"disclaimer\">„");
+	html_esc(&b, TRUST_DISCLAIMER);
+	buf_puts(&b, "“</p>\n</section>\n");
+	page_end(&b, &o);
+	page_send(r, 200, &b, "no-store");
+}
+
+static const struct route routes[] = {
+	{ "GET", "/qr/{vehicle_id}",
+	    { R_PUBLIC_ROUTE, "role_not_allowed", PF_LATE_413 }, public_qr },
+	{ "GET", "/site", { R_PUBLIC_ROUTE, "role_not_allowed", 0 },
+	    public_site },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "public", routes, NROUTES(routes),
+	    NULL });
+}

@@ -1,0 +1,231 @@
+/*
+ * site: the server-rendered HTML pages (frontend.md 3). The web server
+ * maps /qr/... (and later /login, /blog, ...) to this CGI with
+ * PATH_INFO=/qr/...; every error the dispatcher answers comes out as a
+ * German page through page_error().
+ *
+ *   GET /qr              lookup form (frontend.md 3.2)
+ *   GET /qr/{vehicle_id} public vehicle check (frontend.md 3.1)
+ *
+ * The check page shows what GET /api/public/qr/{id} answers, built by
+ * the same trustdata_public(), and shares its rate limit.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "config.h"
+#include "html.h"
+#include "page.h"
+#include "ratelimit.h"
+#include "response.h"
+#include "trust.h"
+#include "trustdata.h"
+
+#define QR_TITLE	"Fahrzeug-Check"
+#define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
+
+/*
+ * rl:qr:ip:<ip_hmac> of domain.md 16, the same key as GET
+ * /api/public/qr/{id} (cgi-bin/public.c). False when the answer (429 or
+ * a database error) is already set.
+ */
+static bool
+qr_rate_ok(struct req *r)
+{
+	char ip[B64URL_HMAC_LEN];
+	const char *key;
+	int64_t retry = 0;
+
+	req_ip_hmac(r, ip);
+	key = arena_printf(&r->arena, "rl:qr:ip:%s", ip);
+	switch (rl_hit(r, key, cfg.rl_qr_limit, cfg.rl_qr_window_seconds,
+	    &retry)) {
+	case RL_ALLOWED:
+		return true;
+	case RL_LIMITED:
+		resp_rate_limited(r, "rate_limited", retry);
+		return false;
+	case RL_ERROR:
+		break;
+	}
+	resp_db_error(r);
+	return false;
+}
+
+/* One <dt>/<dd> pair; value NULL or empty is written as a dash. */
+static void
+fact(struct buf *b, const char *label, const char *value)
+{
+	buf_puts(b, "<dt>");
+	html_esc(b, label);
+	buf_puts(b, "</dt><dd>");
+	html_esc(b, value != NULL && *value != '\0' ? value : "—");
+	buf_puts(b, "</dd>\n");
+}
+
+/* String member of a JSON object, or NULL. */
+static const char *
+jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* "nicht_vorhanden" -> "nicht vorhanden"; the others read as they are. */
+static const char *
+status_text(const char *s)
+{
+	return s != NULL && strcmp(s, "nicht_vorhanden") == 0 ?
+	    "nicht vorhanden" : s;
+}
+
+static void
+vehicle_section(struct buf *b, const json_t *v)
+{
+	const json_t *year = json_object_get(v, "year");
+	char ybuf[24] = "";
+
+	if (json_is_integer(year))
+		snprintf(ybuf, sizeof(ybuf), "%lld",
+		    (long long)json_integer_value(year));
+	buf_puts(b, "<section class=\"card\" aria-labelledby=\"fahrzeug\">\n"
+	    "<h2 id=\"fahrzeug\">Fahrzeug</h2>\n<dl class=\"facts\">\n");
+	/* Enum values only through their German labels (frontend.md 7). */
+	fact(b, "Fahrzeugklasse",
+	    vehicle_class_label(jstr(v, "vehicle_class")));
+	fact(b, "Marke", jstr(v, "make"));
+	fact(b, "Modell", jstr(v, "model"));
+	fact(b, "Baujahr", ybuf);
+	fact(b, "Antrieb", drivetrain_label(jstr(v, "drivetrain")));
+	fact(b, "FIN (maskiert)", jstr(v, "vin_masked"));
+	buf_puts(b, "</dl>\n</section>\n");
+}
+
+static void
+qr_show(struct req *r)
+{
+	struct page_opts o = { .title = QR_TITLE, .disclaimer_id = "hinweis" };
+	struct buf b = { 0 };
+	const char *light, *label;
+	const json_t *veh;
+	json_t *j;
+
+	if (!qr_rate_ok(r))
+		return;
+	/* PF_LATE_413: 429 comes first (README check order 7, 8). */
+	if (req_content_length() > cfg.json_max_bytes) {
+		resp_detail(r, 413, "too_large");
+		return;
+	}
+	if ((j = trustdata_public(r, req_param(r, "vehicle_id"))) == NULL) {
+		resp_db_error(r);
+		return;
+	}
+	light = jstr(j, "trust_light");
+	if ((label = page_light_label(light)) == NULL) {
+		json_decref(j);
+		resp_internal(r, "internal");
+		return;
+	}
+	/* light is one of the four known values here, label static. */
+	page_begin(&b, &o);
+	buf_puts(&b, "<h1>" QR_TITLE "</h1>\n<p class=\"subline\">"
+	    "Öffentlicher Mini-Check zur Dokumentationsqualität</p>\n"
+	    "<section class=\"card\" aria-labelledby=\"trust-ampel\">\n"
+	    "<h2 id=\"trust-ampel\">Trust-Ampel</h2>\n<p>");
+	buf_printf(&b, "<span class=\"ampel ampel-%s\" role=\"img\" "
+	    "aria-label=\"Trust-Ampel: %s\"></span> ", light, label);
+	buf_printf(&b, "<strong>Trust-Ampel: %s</strong></p>\n<p>", label);
+	html_esc(&b, jstr(j, "hint"));
+	buf_puts(&b, "</p>\n</section>\n<dl class=\"facts\">\n");
+	fact(&b, "Historie", status_text(jstr(j, "history_status")));
+	fact(&b, "Nachweise", status_text(jstr(j, "evidence_status")));
+	fact(&b, "Verifizierung", jstr(j, "verification_level"));
+	fact(&b, "Unfallstatus", jstr(j, "accident_status_label"));
+	buf_puts(&b, "</dl>\n");
+	veh = json_object_get(j, "vehicle");
+	if (json_is_object(veh))
+		vehicle_section(&b, veh);
+	buf_puts(&b, "<section class=\"notice\" aria-labelledby=\"hinweis\">\n"
+	    "<h2 id=\"hinweis\">Hinweis</h2>\n<p class=\"disclaimer\">");
+	html_esc(&b, jstr(j, "disclaimer"));
+	buf_puts(&b, "</p>\n</section>\n<ul class=\"actions\">\n"
+	    "<li><a class=\"button\" href=\"/\">Zur Startseite</a></li>\n"
+	    "<li><a href=\"/faq.html#trust-ampel\">Was ist die "
+	    "Trust-Ampel?</a></li>\n</ul>\n");
+	page_end(&b, &o);
+	json_decref(j);
+	page_send(r, 200, &b, "no-store");
+}
+
+/* The lookup form; error NULL or QR_ID_EMPTY. */
+static void
+qr_form(struct req *r, int status, const char *error)
+{
+	static const struct page_field_error fe = { "qr-id", QR_ID_EMPTY };
+	struct page_opts o = { .title = QR_TITLE };
+	struct buf b = { 0 };
+
+	page_begin(&b, &o);
+	buf_puts(&b, "<h1>" QR_TITLE "</h1>\n"
+	    "<p>Prüfe die Dokumentationsqualität eines Fahrzeugs mit seiner "
+	    "Fahrzeug-ID aus dem QR-Code.</p>\n"
+	    "<form method=\"get\" action=\"/qr/\">\n");
+	if (error != NULL)
+		page_error_summary(&b, &fe, 1);
+	buf_puts(&b, "<div>\n<label for=\"qr-id\">Fahrzeug-ID</label>\n"
+	    "<p id=\"qr-id-hint\">Die Fahrzeug-ID steht unter dem QR-Code "
+	    "am Fahrzeug.</p>\n");
+	if (error != NULL)
+		buf_puts(&b, "<p id=\"qr-id-error\" class=\"field-error\">"
+		    QR_ID_EMPTY "</p>\n");
+	buf_puts(&b, "<input id=\"qr-id\" name=\"id\" type=\"text\" "
+	    "autocomplete=\"off\" spellcheck=\"false\" required "
+	    "aria-required=\"true\" ");
+	if (error != NULL)
+		buf_puts(&b, "aria-invalid=\"true\" "
+		    "aria-describedby=\"qr-id-error qr-id-hint\"");
+	else
+		buf_puts(&b, "aria-describedby=\"qr-id-hint\"");
+	buf_puts(&b, ">\n</div>\n"
+	    "<p><button type=\"submit\">Prüfen</button></p>\n</form>\n");
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+static void
+qr_lookup(struct req *r)
+{
+	const char *q = req_query(r, "id");
+	struct buf loc = { 0 };
+	char *id;
+
+	if (q == NULL) {
+		qr_form(r, 200, NULL);
+		return;
+	}
+	id = str_trim(arena_strdup(&r->arena, q));
+	if (*id == '\0') {
+		/* A form error, as on the other server-rendered forms. */
+		qr_form(r, 400, QR_ID_EMPTY);
+		return;
+	}
+	buf_puts(&loc, "/qr/");
+	page_url_encode(&loc, id);
+	resp_html(r, 303, "", 0, "no-store");
+	resp_header(r, "Location", loc.data);
+	buf_free(&loc);
+}
+
+static const struct route routes[] = {
+	{ "GET", "/qr", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, qr_lookup },
+	{ "GET", "/qr/{vehicle_id}",
+	    { R_PUBLIC_ROUTE, "role_not_allowed", PF_LATE_413 }, qr_show },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "site", routes, NROUTES(routes),
+	    page_error });
+}
