@@ -1,0 +1,267 @@
+/*
+ * addons: /api/addons/... (api.md 7, domain.md 8). Admins configure add-ons
+ * and grant entitlements; owners enable and disable add-ons per vehicle
+ * through the gate of lib/addon.c.
+ */
+#include <string.h>
+
+#include "addon.h"
+#include "app.h"
+#include "audit.h"
+#include "db.h"
+#include "response.h"
+#include "valid.h"
+#include "vehicle.h"
+
+static void
+ok_true(struct req *r)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "ok", json_true());
+	resp_json(r, 200, j);
+}
+
+/* Commits, or answers the database error; true when committed. */
+static bool
+commit(struct req *r)
+{
+	if (db_commit(r->db) != DB_OK) {
+		resp_db_error(r);
+		return false;
+	}
+	return true;
+}
+
+/* GET /config */
+static void
+config_list(struct req *r)
+{
+	json_t *a = addon_config_list(r->db);
+
+	if (a == NULL) {
+		resp_db_error(r);
+		return;
+	}
+	resp_json(r, 200, a);
+}
+
+/* POST /config/{addon_key} */
+static void
+config_set(struct req *r)
+{
+	struct addon_config c = { false, true, false };	/* domain.md 8 */
+	const char *key = req_param(r, "addon_key");
+	json_t *body, *m;
+
+	addon_key_check(r, key, "path", "addon_key", false);
+	body = v_body_object(r);
+	/* Unsent flags take the defaults; they never keep old values. */
+	v_bool(r, body, "body", "allow_new", 0, &c.allow_new);
+	v_bool(r, body, "body", "requires_payment", 0, &c.requires_payment);
+	v_bool(r, body, "body", "admin_only", 0, &c.admin_only);
+	if (v_done(r))
+		return;
+	if (db_begin(r->db) != DB_OK ||
+	    !addon_config_set(r->db, key, &c, r->now)) {
+		resp_db_error(r);
+		return;
+	}
+	m = json_object();
+	json_object_set_new(m, "addon_key", json_string(key));
+	json_object_set_new(m, "allow_new", json_boolean(c.allow_new));
+	json_object_set_new(m, "requires_payment",
+	    json_boolean(c.requires_payment));
+	json_object_set_new(m, "admin_only", json_boolean(c.admin_only));
+	if (!audit(r, &(struct audit_ev){ .action = "ADDON_CONFIG_SET",
+	    .target_type = "SYSTEM_CONFIG", .target_id = key,
+	    .scope = "global", .meta = m })) {
+		resp_db_error(r);
+		return;
+	}
+	if (commit(r))
+		ok_true(r);
+}
+
+/* A technical id (dev-header charset): safe to keep in audit metadata. */
+static bool
+plain_id(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("._:-", *s) != NULL))
+			return false;
+	return true;
+}
+
+/* POST /entitlements/{addon_key} */
+static void
+entitlement_set(struct req *r)
+{
+	const char *key = req_param(r, "addon_key"), *user_id;
+	bool enabled = true;
+	int64_t quantity = 1;
+	json_t *body, *m;
+
+	/* vehicle_slots is exactly what this route grants (domain.md 7). */
+	addon_key_check(r, key, "path", "addon_key", true);
+	body = v_body_object(r);
+	user_id = v_str(r, body, "body", "user_id", V_REQ, 1, 64);
+	v_bool(r, body, "body", "enabled", 0, &enabled);
+	v_int(r, body, "body", "quantity", 0, 1, 1000, &quantity);
+	if (v_done(r))
+		return;
+	if (db_begin(r->db) != DB_OK || !addon_entitlement_set(r->db, user_id,
+	    key, enabled, quantity, r->now)) {
+		resp_db_error(r);
+		return;
+	}
+	m = json_object();
+	json_object_set_new(m, "addon_key", json_string(key));
+	json_object_set_new(m, "enabled", json_boolean(enabled));
+	json_object_set_new(m, "quantity", json_integer(quantity));
+	if (plain_id(user_id))
+		json_object_set_new(m, "user_id", json_string(user_id));
+	if (!audit(r, &(struct audit_ev){ .action = "ADDON_ENTITLEMENT_SET",
+	    .target_type = "SYSTEM_CONFIG", .target_id = key,
+	    .scope = "global", .meta = m })) {
+		resp_db_error(r);
+		return;
+	}
+	if (commit(r))
+		ok_true(r);
+}
+
+/* Answers AddonOut of the current state row (inside the transaction). */
+static bool
+state_reply(struct req *r, const char *vehicle_id, const char *key)
+{
+	struct addon_state s;
+	int rc;
+
+	rc = addon_state_get(r->db, vehicle_id, key, &s);
+	if (rc < 0) {
+		resp_db_error(r);
+		return false;
+	}
+	if (rc == 0) {
+		resp_detail(r, 404, "not_found");
+		return false;
+	}
+	resp_json(r, 200, addon_out(vehicle_id, key, &s));
+	addon_state_free(&s);
+	return true;
+}
+
+static void
+vehicle_audit(struct req *r, const char *action, const struct vehicle *v,
+    const char *key)
+{
+	json_t *m = json_object();
+
+	json_object_set_new(m, "addon_key", json_string(key));
+	if (!audit(r, &(struct audit_ev){ .action = action,
+	    .target_type = "VEHICLE", .target_id = v->public_id,
+	    .scope = addon_scope(r, v->owner_user_id), .meta = m }))
+		resp_db_error(r);
+}
+
+/* POST /vehicles/{vehicle_id}/enable */
+static void
+vehicle_enable(struct req *r)
+{
+	struct vehicle v;
+	const char *key;
+	bool gf;
+	json_t *body;
+
+	body = v_body_object(r);
+	key = addon_key_member(r, body, "body", "addon_key", NULL, false);
+	if (v_done(r))
+		return;
+	if (db_begin(r->db) != DB_OK) {
+		resp_db_error(r);
+		return;
+	}
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+		return;
+	if (addon_gate(r, &(struct addon_target){ v.public_id,
+	    v.owner_user_id, key }, ADDON_STYLE_ENABLE, &gf) <= 0)
+		goto out;
+	if (!addon_state_activate(r->db, v.public_id, key, r->now)) {
+		resp_db_error(r);
+		goto out;
+	}
+	vehicle_audit(r, "ADDON_ENABLED", &v, key);
+	if (!r->resp.set && state_reply(r, v.public_id, key))
+		commit(r);
+out:
+	vehicle_free(&v);
+}
+
+/* POST /vehicles/{vehicle_id}/disable */
+static void
+vehicle_disable(struct req *r)
+{
+	struct vehicle v;
+	const char *key;
+	json_t *body;
+	int rc;
+
+	body = v_body_object(r);
+	key = addon_key_member(r, body, "body", "addon_key", NULL, true);
+	if (v_done(r))
+		return;
+	if (db_begin(r->db) != DB_OK) {
+		resp_db_error(r);
+		return;
+	}
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+		return;
+	/* The first stamp stays: a disabled vehicle is still grandfathered. */
+	rc = addon_state_deactivate(r->db, v.public_id, key, r->now);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "not_found");
+	else {
+		vehicle_audit(r, "ADDON_DISABLED", &v, key);
+		if (!r->resp.set && state_reply(r, v.public_id, key))
+			commit(r);
+	}
+	vehicle_free(&v);
+}
+
+/* GET /vehicles/{vehicle_id}/{addon_key} */
+static void
+vehicle_state(struct req *r)
+{
+	const char *key = req_param(r, "addon_key");
+	struct vehicle v;
+
+	addon_key_check(r, key, "path", "addon_key", true);
+	if (v_done(r))
+		return;
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+		return;
+	state_reply(r, v.public_id, key);
+	vehicle_free(&v);
+}
+
+#define ADM	{ R_ADM, "role_not_allowed", 0 }
+#define OWNC	{ R_OWN, "role_not_allowed", PF_CONSENT }
+
+static const struct route routes[] = {
+	{ "GET", "/config", ADM, config_list },
+	{ "POST", "/config/{addon_key}", ADM, config_set },
+	{ "POST", "/entitlements/{addon_key}", ADM, entitlement_set },
+	{ "POST", "/vehicles/{vehicle_id}/enable", OWNC, vehicle_enable },
+	{ "POST", "/vehicles/{vehicle_id}/disable", OWNC, vehicle_disable },
+	{ "GET", "/vehicles/{vehicle_id}/{addon_key}", OWNC, vehicle_state },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "addons", routes, NROUTES(routes), NULL });
+}
