@@ -1,0 +1,140 @@
+/* admin_users.c: see admin_users.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin_users.h"
+#include "clock.h"
+#include "db.h"
+#include "util.h"
+
+#define USER_COLS "user_id, role, status, email_verified_at IS NOT NULL, " \
+	"created_at"
+
+const char *const admin_roles[] = {
+	"public", "user", "vip", "dealer", "moderator", "admin", "superadmin",
+	NULL,
+};
+
+bool
+admin_email_key(const char *raw, char out[B64URL_HMAC_LEN])
+{
+	char *s;
+	size_t n, i, at = 0, pos = 0;
+	bool ok;
+
+	if (raw == NULL)
+		return false;
+	s = str_trim_dup(raw);
+	n = strlen(s);
+	ok = n >= 3 && n <= 320;
+	for (i = 0; ok && i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		/* Printable ASCII without space: also rules out non-ASCII. */
+		if (c <= 0x20 || c >= 0x7f)
+			ok = false;
+		else if (c == '@') {
+			at++;
+			pos = i;
+		}
+	}
+	ok = ok && at == 1 && pos > 0 && pos + 1 < n;
+	if (ok) {
+		str_lower_ascii(s);
+		hmac_b64url(s, out);
+	}
+	explicit_bzero(s, n);
+	free(s);
+	return ok;
+}
+
+int
+admin_user_get(sqlite3 *db, const char *user_id, char role[33],
+    char status[16])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_prep(db, "SELECT role, status FROM auth_users WHERE "
+	    "user_id = ?", "s", user_id);
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == 1) {
+		snprintf(role, 33, "%s", db_text(st, 0));
+		snprintf(status, 16, "%s", db_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int64_t
+admin_superadmins_active(sqlite3 *db, const char *except_id)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	st = db_prep(db, "SELECT count(*) FROM auth_users WHERE role = "
+	    "'superadmin' AND status = 'active' AND user_id IS NOT ?", "s",
+	    except_id);
+	if (st == NULL)
+		return -1;
+	if (db_step(st) == 1)
+		n = db_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+bool
+admin_user_set_role(sqlite3 *db, const char *user_id, const char *role,
+    int64_t now)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(now, ts);
+	return db_exec(db, "UPDATE auth_users SET role = ?, updated_at = ? "
+	    "WHERE user_id = ?", "sss", role, ts, user_id) == DB_OK;
+}
+
+json_t *
+admin_user_list(sqlite3 *db, const char *email_hmac, int64_t limit,
+    int64_t offset)
+{
+	sqlite3_stmt *st;
+	json_t *a;
+	char api[TS_API_LEN];
+	int rc;
+
+	/* Ties on created_at: the later insert comes first (README). */
+	if (email_hmac != NULL)
+		st = db_prep(db, "SELECT " USER_COLS " FROM auth_users "
+		    "WHERE email_hmac = ? ORDER BY created_at DESC, rowid DESC "
+		    "LIMIT ? OFFSET ?", "sii", email_hmac, limit, offset);
+	else
+		st = db_prep(db, "SELECT " USER_COLS " FROM auth_users "
+		    "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+		    "ii", limit, offset);
+	if (st == NULL)
+		return NULL;
+	a = json_array();
+	while ((rc = db_step(st)) == 1) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "user_id", json_string(db_text(st, 0)));
+		json_object_set_new(o, "role", json_string(db_text(st, 1)));
+		json_object_set_new(o, "status", json_string(db_text(st, 2)));
+		json_object_set_new(o, "email_verified",
+		    json_boolean(db_int(st, 3) != 0));
+		json_object_set_new(o, "created_at",
+		    ts_to_api(db_text(st, 4), api) ? json_string(api) :
+		    json_null());
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
