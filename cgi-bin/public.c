@@ -16,40 +16,13 @@
 #include "trust.h"
 #include "trustdata.h"
 
-/*
- * rl:qr:ip:<ip_hmac> of domain.md 16, the same key as the page
- * /qr/{vehicle_id} (cgi-bin/site.c), so the two share one budget. False
- * when the answer (429 or a database error) is already set.
- */
-static bool
-qr_rate_ok(struct req *r)
-{
-	char ip[B64URL_HMAC_LEN];
-	const char *key;
-	int64_t retry = 0;
-
-	req_ip_hmac(r, ip);
-	key = arena_printf(&r->arena, "rl:qr:ip:%s", ip);
-	switch (rl_hit(r, key, cfg.rl_qr_limit, cfg.rl_qr_window_seconds,
-	    &retry)) {
-	case RL_ALLOWED:
-		return true;
-	case RL_LIMITED:
-		resp_rate_limited(r, "rate_limited", retry);
-		return false;
-	case RL_ERROR:
-		break;
-	}
-	resp_db_error(r);
-	return false;
-}
-
 static void
 public_qr(struct req *r)
 {
 	json_t *j;
 
-	if (!qr_rate_ok(r))
+	if (!rl_allow_ip(r, "rl:qr:ip:", cfg.rl_qr_limit,
+	    cfg.rl_qr_window_seconds, "rate_limited"))
 		return;
 	/* PF_LATE_413: the rate limit is step 7, 413 step 8. */
 	if (req_content_length() > cfg.json_max_bytes) {

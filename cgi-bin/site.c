@@ -25,34 +25,6 @@
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
 
-/*
- * rl:qr:ip:<ip_hmac> of domain.md 16, the same key as GET
- * /api/public/qr/{id} (cgi-bin/public.c). False when the answer (429 or
- * a database error) is already set.
- */
-static bool
-qr_rate_ok(struct req *r)
-{
-	char ip[B64URL_HMAC_LEN];
-	const char *key;
-	int64_t retry = 0;
-
-	req_ip_hmac(r, ip);
-	key = arena_printf(&r->arena, "rl:qr:ip:%s", ip);
-	switch (rl_hit(r, key, cfg.rl_qr_limit, cfg.rl_qr_window_seconds,
-	    &retry)) {
-	case RL_ALLOWED:
-		return true;
-	case RL_LIMITED:
-		resp_rate_limited(r, "rate_limited", retry);
-		return false;
-	case RL_ERROR:
-		break;
-	}
-	resp_db_error(r);
-	return false;
-}
-
 /* One <dt>/<dd> pair; value NULL or empty is written as a dash. */
 static void
 fact(struct buf *b, const char *label, const char *value)
@@ -110,7 +82,8 @@ qr_show(struct req *r)
 	const json_t *veh;
 	json_t *j;
 
-	if (!qr_rate_ok(r))
+	if (!rl_allow_ip(r, "rl:qr:ip:", cfg.rl_qr_limit,
+	    cfg.rl_qr_window_seconds, "rate_limited"))
 		return;
 	/* PF_LATE_413: 429 comes first (README check order 7, 8). */
 	if (req_content_length() > cfg.json_max_bytes) {

@@ -2,6 +2,7 @@
 #include "clock.h"
 #include "db.h"
 #include "ratelimit.h"
+#include "response.h"
 
 /* Reads (window_start, count) of key; a missing or ended window is 0. */
 static bool
@@ -111,4 +112,27 @@ rl_delete(struct req *r, const char *key)
 {
 	return db_exec(r->db, "DELETE FROM rate_limits WHERE key = ?", "s",
 	    key) == DB_OK;
+}
+
+bool
+rl_allow_ip(struct req *r, const char *prefix, int64_t limit,
+    int64_t window_s, const char *detail)
+{
+	char ip[B64URL_HMAC_LEN];
+	const char *key;
+	int64_t retry = 0;
+
+	req_ip_hmac(r, ip);
+	key = arena_printf(&r->arena, "%s%s", prefix, ip);
+	switch (rl_hit(r, key, limit, window_s, &retry)) {
+	case RL_ALLOWED:
+		return true;
+	case RL_LIMITED:
+		resp_rate_limited(r, detail, retry);
+		return false;
+	case RL_ERROR:
+		break;
+	}
+	resp_db_error(r);
+	return false;
 }

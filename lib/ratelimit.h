@@ -26,4 +26,12 @@ enum rl_result rl_check(struct req *, const char *key, int64_t limit,
 bool	 rl_count(struct req *, const char *key, int64_t window_s);
 bool	 rl_delete(struct req *, const char *key);
 
+/*
+ * Counts the request under "<prefix><ip_hmac>" and answers the refusal
+ * itself (429 detail with Retry-After, or the database error). Returns
+ * true when the caller may go on.
+ */
+bool	 rl_allow_ip(struct req *, const char *prefix, int64_t limit,
+	    int64_t window_s, const char *detail);
+
 #endif
