@@ -39,9 +39,13 @@ static const struct command {
 	{ "restore", cmd_restore, "restore BACKUP_DIR --yes      restore a backup (ops.md 6.3)" },
 	{ "verify", cmd_verify, "verify                        integrity, files, permissions, config" },
 	{ "maintenance", cmd_maintenance, "maintenance on|off|status     maintenance flag" },
-#ifdef LTCCTL_USER_COMMANDS
-	LTCCTL_USER_COMMANDS
-#endif
+	{ "user", cmd_user, "user add EMAIL [--role ROLE] [--password-stdin]\n"
+	  "                                create a verified, active account; prints its id\n"
+	  "  user role ID|EMAIL ROLE       set the role (never removes the last superadmin)\n"
+	  "  user disable|enable ID|EMAIL  set the status (disable revokes all sessions)\n"
+	  "  user show ID|EMAIL            account summary, address masked\n"
+	  "  user revoke-sessions ID|EMAIL revoke all sessions" },
+	{ "bootstrap-superadmin", cmd_bootstrap_superadmin, "bootstrap-superadmin EMAIL    first superadmin (only while none exists)" },
 };
 
 static int

@@ -26,6 +26,8 @@ int	 cmd_backup(int, char **);
 int	 cmd_restore(int, char **);
 int	 cmd_verify(int, char **);
 int	 cmd_maintenance(int, char **);
+int	 cmd_user(int, char **);
+int	 cmd_bootstrap_superadmin(int, char **);
 
 /* Backup into dir (NULL = backup_dir/ltc-<ts>); used by migrate too. */
 int	 ctl_backup_to(sqlite3 *, const char *dest, char *made, size_t madelen);

@@ -1,0 +1,239 @@
+/*
+ * consent: the /api/consent routes (api.md 4). The required documents are terms
+ * at terms_version and privacy at privacy_version. Moderators are
+ * refused on all three routes (role_not_allowed), even on the public
+ * /current.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "app.h"
+#include "audit.h"
+#include "clock.h"
+#include "config.h"
+#include "consent.h"
+#include "db.h"
+#include "gate.h"
+#include "response.h"
+#include "valid.h"
+
+static void
+get_current(struct req *r)
+{
+	json_t *j = json_object();
+
+	json_object_set_new(j, "required", consent_required_json());
+	resp_json(r, 200, j);
+}
+
+static void
+get_status(struct req *r)
+{
+	json_t *j, *accepted;
+	int c;
+
+	if ((c = consent_complete(r, r->actor.user_id)) < 0 ||
+	    (accepted = consent_accepted_json(r->db, r->actor.user_id)) ==
+	    NULL) {
+		resp_db_error(r);
+		return;
+	}
+	j = json_object();
+	json_object_set_new(j, "required", consent_required_json());
+	json_object_set_new(j, "accepted", accepted);
+	json_object_set_new(j, "is_complete", json_boolean(c == 1));
+	resp_json(r, 200, j);
+}
+
+struct item {
+	const char	*doc_type;
+	const char	*doc_version;
+	const char	*accepted_at;
+	const char	*source;
+	int64_t		 at;		/* parsed accepted_at */
+};
+
+/* 400 with a German sentence (api.md 4). */
+static void
+refuse(struct req *r, const char *msg)
+{
+	resp_detail(r, 400, msg);
+}
+
+static bool
+blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' &&
+		    *s != '\v' && *s != '\f')
+			return false;
+	return true;
+}
+
+/*
+ * The content checks of api.md 4 in order, item by item; then the
+ * completeness check against the current versions. true when all pass.
+ */
+static bool
+check_items(struct req *r, struct item *it, size_t n)
+{
+	const char *req[2][2] = { { "terms", cfg.terms_version },
+	    { "privacy", cfg.privacy_version } };
+	struct buf missing = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(it[i].doc_type, "terms") != 0 &&
+		    strcmp(it[i].doc_type, "privacy") != 0) {
+			refuse(r, arena_printf(&r->arena,
+			    "consents[%zu].doc_type ung\xc3\xbcltig", i));
+			return false;
+		}
+		if (blank(it[i].doc_version)) {
+			refuse(r, arena_printf(&r->arena,
+			    "consents[%zu].doc_version fehlt", i));
+			return false;
+		}
+		if (strcmp(it[i].source, "ui") != 0 &&
+		    strcmp(it[i].source, "api") != 0) {
+			refuse(r, arena_printf(&r->arena,
+			    "consents[%zu].source muss ui oder api sein", i));
+			return false;
+		}
+		if (!ts_parse(it[i].accepted_at, &it[i].at)) {
+			refuse(r, "accepted_at ist kein g\xc3\xbcltiger "
+			    "ISO8601 Zeitstempel");
+			return false;
+		}
+		for (k = 0; k < i; k++)
+			if (strcmp(it[k].doc_type, it[i].doc_type) == 0) {
+				refuse(r, arena_printf(&r->arena,
+				    "doc_type doppelt: %s", it[i].doc_type));
+				return false;
+			}
+	}
+	for (k = 0; k < 2; k++) {
+		bool ok = false;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(it[i].doc_type, req[k][0]) == 0 &&
+			    strcmp(it[i].doc_version, req[k][1]) == 0)
+				ok = true;
+		if (ok)
+			continue;
+		if (missing.len > 0)
+			buf_puts(&missing, ", ");
+		buf_printf(&missing, "%s:%s", req[k][0], req[k][1]);
+	}
+	if (missing.len > 0) {
+		refuse(r, arena_printf(&r->arena, "Pflicht-Consents fehlen "
+		    "oder Version falsch: %s", missing.data));
+		buf_free(&missing);
+		return false;
+	}
+	return true;
+}
+
+/* Inserts the new rows and audits, in one transaction. */
+static bool
+record(struct req *r, const struct item *it, size_t n)
+{
+	char now[TS_STORAGE_LEN], at[TS_STORAGE_LEN], ip[B64URL_HMAC_LEN];
+	const char *source = n > 0 ? it[0].source : "api";
+	json_t *meta;
+	size_t i;
+
+	ts_storage(r->now, now);
+	req_ip_hmac(r, ip);
+	if (db_begin(r->db) != DB_OK)
+		return false;
+	for (i = 0; i < n; i++) {
+		ts_storage(it[i].at, at);
+		if (strcmp(it[i].doc_type, "terms") == 0)
+			source = it[i].source;
+		if (!consent_record(r->db, r->actor.user_id, it[i].doc_type,
+		    it[i].doc_version, at, it[i].source, now, ip))
+			goto fail;
+	}
+	meta = json_object();
+	json_object_set_new(meta, "terms_version",
+	    json_string(cfg.terms_version));
+	json_object_set_new(meta, "privacy_version",
+	    json_string(cfg.privacy_version));
+	json_object_set_new(meta, "source", json_string(source));
+	if (!audit(r, &(struct audit_ev){ .action = "CONSENT_ACCEPTED",
+	    .target_type = "USER", .target_id = r->actor.user_id,
+	    .meta = meta }))
+		goto fail;
+	return db_commit(r->db) == DB_OK;
+fail:
+	{
+		enum db_status st = db_last_status();
+
+		db_rollback(r->db);
+		db_set_status(st);
+	}
+	return false;
+}
+
+static void
+post_accept(struct req *r)
+{
+	json_t *b = v_body_object(r), *list = NULL, *x, *j;
+	struct item *it = NULL;
+	size_t n = 0, i;
+
+	if (b != NULL)
+		list = json_object_get(b, "consents");
+	if (list != NULL && !json_is_null(list) && !json_is_array(list))
+		v_add(r, "list_type", "body", "consents",
+		    "Input should be a valid list");
+	else if (json_is_array(list)) {
+		n = json_array_size(list);
+		it = arena_alloc(&r->arena, (n > 0 ? n : 1) * sizeof(*it));
+		json_array_foreach(list, i, x) {
+			const char *loc = arena_printf(&r->arena,
+			    "body.consents.%zu", i);
+
+			memset(&it[i], 0, sizeof(it[i]));
+			if (!json_is_object(x)) {
+				v_add(r, "dict_type", loc, NULL,
+				    "Input should be a valid dictionary");
+				continue;
+			}
+			it[i].doc_type = v_str(r, x, loc, "doc_type", V_REQ, 0,
+			    SIZE_MAX);
+			it[i].doc_version = v_str(r, x, loc, "doc_version",
+			    V_REQ, 0, SIZE_MAX);
+			it[i].accepted_at = v_str(r, x, loc, "accepted_at",
+			    V_REQ, 0, SIZE_MAX);
+			it[i].source = v_str(r, x, loc, "source", V_REQ, 0,
+			    SIZE_MAX);
+		}
+	}
+	if (v_done(r))
+		return;
+	if (!check_items(r, it, n))
+		return;
+	if (!record(r, it, n)) {
+		resp_db_error(r);
+		return;
+	}
+	j = json_object();
+	json_object_set_new(j, "ok", json_true());
+	resp_json(r, 200, j);
+}
+
+static const struct route routes[] = {
+	{ "GET", "/current", { R_PUBLIC_ROUTE, "role_not_allowed", 0 },
+	    get_current },
+	{ "GET", "/status", { R_ANY, "role_not_allowed", 0 }, get_status },
+	{ "POST", "/accept", { R_ANY, "role_not_allowed", 0 }, post_accept },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "consent", routes, NROUTES(routes),
+	    NULL });
+}

@@ -1,0 +1,138 @@
+/* consent.c: see consent.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "config.h"
+#include "consent.h"
+#include "db.h"
+
+const char *
+consent_required_version(struct arena *a)
+{
+	if (strcmp(cfg.terms_version, cfg.privacy_version) == 0)
+		return arena_strdup(a, cfg.terms_version);
+	return arena_printf(a, "%s/%s", cfg.terms_version, cfg.privacy_version);
+}
+
+static json_t *
+doc(const char *type, const char *version)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "doc_type", json_string(type));
+	json_object_set_new(o, "doc_version", json_string(version));
+	return o;
+}
+
+json_t *
+consent_required_json(void)
+{
+	json_t *a = json_array();
+
+	json_array_append_new(a, doc("terms", cfg.terms_version));
+	json_array_append_new(a, doc("privacy", cfg.privacy_version));
+	return a;
+}
+
+bool
+consent_record(sqlite3 *db, const char *user_id, const char *type,
+    const char *version, const char *accepted_at, const char *source,
+    const char *created_at, const char *ip_hmac)
+{
+	return db_exec(db, "INSERT INTO consent_acceptances (user_id, "
+	    "doc_type, doc_version, accepted_at, source, created_at, ip_hmac) "
+	    "VALUES (?,?,?,?,?,?,?) "
+	    "ON CONFLICT (user_id, doc_type, doc_version) DO NOTHING",
+	    "sssssss", user_id, type, version, accepted_at, source, created_at,
+	    ip_hmac) == DB_OK;
+}
+
+json_t *
+consent_accepted_json(sqlite3 *db, const char *user_id)
+{
+	sqlite3_stmt *st;
+	json_t *a;
+	int rc;
+
+	st = db_prep(db, "SELECT doc_type, doc_version, accepted_at, source "
+	    "FROM consent_acceptances WHERE user_id = ? "
+	    "ORDER BY accepted_at, id", "s", user_id);
+	if (st == NULL)
+		return NULL;
+	a = json_array();
+	while ((rc = db_step(st)) == 1) {
+		json_t *o = doc(db_text(st, 0), db_text(st, 1));
+		char ts[TS_API_LEN];
+
+		json_object_set_new(o, "accepted_at", ts_to_api(db_text(st, 2),
+		    ts) ? json_string(ts) : json_null());
+		json_object_set_new(o, "source", json_string(db_text(st, 3)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+int
+consent_latest_terms(sqlite3 *db, const char *user_id, char **version,
+    char **accepted_at, char **source)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*version = *accepted_at = *source = NULL;
+	st = db_prep(db, "SELECT doc_version, accepted_at, source FROM "
+	    "consent_acceptances WHERE user_id = ? AND doc_type = 'terms' "
+	    "ORDER BY accepted_at DESC, id DESC LIMIT 1", "s", user_id);
+	if (st == NULL)
+		return -1;
+	if ((rc = db_step(st)) == 1) {
+		*version = db_dup(st, 0);
+		*accepted_at = db_dup(st, 1);
+		*source = db_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bool
+consent_accept_current(struct req *r, const char *source)
+{
+	char now[TS_STORAGE_LEN], ip[B64URL_HMAC_LEN];
+	json_t *meta;
+
+	ts_storage(r->now, now);
+	req_ip_hmac(r, ip);
+	if (db_begin(r->db) != DB_OK)
+		return false;
+	if (!consent_record(r->db, r->actor.user_id, "terms", cfg.terms_version,
+	    now, source, now, ip) ||
+	    !consent_record(r->db, r->actor.user_id, "privacy",
+	    cfg.privacy_version, now, source, now, ip))
+		goto fail;
+	meta = json_object();
+	json_object_set_new(meta, "terms_version",
+	    json_string(cfg.terms_version));
+	json_object_set_new(meta, "privacy_version",
+	    json_string(cfg.privacy_version));
+	json_object_set_new(meta, "source", json_string(source));
+	if (!audit(r, &(struct audit_ev){ .action = "CONSENT_ACCEPTED",
+	    .target_type = "USER", .target_id = r->actor.user_id,
+	    .meta = meta }))
+		goto fail;
+	return db_commit(r->db) == DB_OK;
+fail:
+	{
+		enum db_status st = db_last_status();
+
+		db_rollback(r->db);
+		db_set_status(st);
+	}
+	return false;
+}
