@@ -6,6 +6,7 @@
 #include "admin_users.h"
 #include "clock.h"
 #include "db.h"
+#include "email.h"
 #include "util.h"
 
 #define USER_COLS "user_id, role, status, email_verified_at IS NOT NULL, " \
@@ -19,33 +20,20 @@ const char *const admin_roles[] = {
 bool
 admin_email_key(const char *raw, char out[B64URL_HMAC_LEN])
 {
-	char *s;
-	size_t n, i, at = 0, pos = 0;
+	struct arena a = { 0 };
+	const char *s;
+	size_t n;
 	bool ok;
 
 	if (raw == NULL)
 		return false;
-	s = str_trim_dup(raw);
-	n = strlen(s);
-	ok = n >= 3 && n <= 320;
-	for (i = 0; ok && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		/* Printable ASCII without space: also rules out non-ASCII. */
-		if (c <= 0x20 || c >= 0x7f)
-			ok = false;
-		else if (c == '@') {
-			at++;
-			pos = i;
-		}
-	}
-	ok = ok && at == 1 && pos > 0 && pos + 1 < n;
-	if (ok) {
-		str_lower_ascii(s);
-		hmac_b64url(s, out);
-	}
-	explicit_bzero(s, n);
-	free(s);
+	/* The login rules: trim, ASCII-lowercase, then the plausibility check. */
+	s = email_normalise(&a, raw);
+	n = utf8_count(s, strlen(s));
+	ok = n >= EMAIL_MIN && n <= EMAIL_MAX && email_plausible(s);
+	if (ok)
+		email_hmac(s, out);
+	arena_free(&a);
 	return ok;
 }
 
