@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "db.h"
 #include "response.h"
@@ -30,11 +31,39 @@ vehicle_free(struct vehicle *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Fills v from the current row of a statement selecting VEHICLE_COLS. */
+static void
+vehicle_row(sqlite3_stmt *st, struct vehicle *v)
+{
+	const char *meta;
+
+	v->rowid = db_int(st, 0);
+	v->public_id = db_dup(st, 1);
+	v->owner_user_id = db_dup(st, 2);
+	v->vin_prefix3 = db_dup(st, 3);
+	v->vin_last4 = db_dup(st, 4);
+	v->vin_hmac = db_dup(st, 5);
+	meta = db_text(st, 6);
+	if (meta != NULL) {
+		v->meta = json_loads(meta, 0, NULL);
+		if (v->meta != NULL && (!json_is_object(v->meta) ||
+		    json_object_size(v->meta) == 0)) {
+			json_decref(v->meta);
+			v->meta = NULL;
+		}
+	}
+	v->created_at = db_dup(st, 7);
+	v->updated_at = db_dup(st, 8);
+	v->deleted_at = db_dup(st, 9);
+	v->deleted_by_user_id = db_dup(st, 10);
+	v->delete_reason = db_dup(st, 11);
+	v->delete_comment = db_dup(st, 12);
+}
+
 int
 vehicle_find(sqlite3 *db, const char *public_id, struct vehicle *v)
 {
 	sqlite3_stmt *st;
-	const char *meta;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
@@ -43,29 +72,8 @@ vehicle_find(sqlite3 *db, const char *public_id, struct vehicle *v)
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);
-	if (rc == 1) {
-		v->rowid = db_int(st, 0);
-		v->public_id = db_dup(st, 1);
-		v->owner_user_id = db_dup(st, 2);
-		v->vin_prefix3 = db_dup(st, 3);
-		v->vin_last4 = db_dup(st, 4);
-		v->vin_hmac = db_dup(st, 5);
-		meta = db_text(st, 6);
-		if (meta != NULL) {
-			v->meta = json_loads(meta, 0, NULL);
-			if (v->meta != NULL && (!json_is_object(v->meta) ||
-			    json_object_size(v->meta) == 0)) {
-				json_decref(v->meta);
-				v->meta = NULL;
-			}
-		}
-		v->created_at = db_dup(st, 7);
-		v->updated_at = db_dup(st, 8);
-		v->deleted_at = db_dup(st, 9);
-		v->deleted_by_user_id = db_dup(st, 10);
-		v->delete_reason = db_dup(st, 11);
-		v->delete_comment = db_dup(st, 12);
-	}
+	if (rc == 1)
+		vehicle_row(st, v);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -187,4 +195,282 @@ vehicle_limit_reached(sqlite3 *db, const char *user_id, enum role role)
 	if (owned < 0)
 		return -1;
 	return owned >= 1 + slots ? 1 : 0;
+}
+
+const char *
+vehicle_scope(const struct req *r, const struct vehicle *v)
+{
+	return str_eq(v->owner_user_id, r->actor.user_id) ? "own" : "global";
+}
+
+/* meta_json text of a meta object; NULL for none. Caller frees. */
+static char *
+meta_text(const json_t *meta)
+{
+	if (meta == NULL || !json_is_object(meta) || json_object_size(meta) == 0)
+		return NULL;
+	return json_dumps(meta, JSON_COMPACT);
+}
+
+/* Names of the keys set in meta, for the audit row; NULL when none. */
+static json_t *
+meta_keys(const json_t *meta)
+{
+	const char *k;
+	json_t *a, *x;
+
+	if (meta == NULL || json_object_size(meta) == 0)
+		return NULL;
+	a = json_array();
+	json_object_foreach((json_t *)meta, k, x)
+		json_array_append_new(a, json_string(k));
+	return a;
+}
+
+int
+vehicle_create(struct req *r, const struct vin_parts *vin,
+    const json_t *meta, struct vehicle *out)
+{
+	char id[UUID_LEN], ts[TS_STORAGE_LEN];
+	json_t *am = NULL, *keys;
+	char *mt = NULL;
+	int lim;
+
+	memset(out, 0, sizeof(*out));
+	if (!uuid4(id)) {
+		db_set_status(DB_ERROR);
+		return -1;
+	}
+	ts_storage(r->now, ts);
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	lim = vehicle_limit_reached(r->db, r->actor.user_id, r->actor.role);
+	if (lim != 0) {
+		db_rollback(r->db);
+		return lim > 0 ? 0 : -1;
+	}
+	mt = meta_text(meta);
+	if ((keys = meta_keys(meta)) != NULL) {
+		am = json_object();
+		json_object_set_new(am, "meta_keys", keys);
+	}
+	if (db_exec(r->db, "INSERT INTO vehicles (public_id, owner_user_id, "
+	    "vin_prefix3, vin_last4, vin_hmac, meta_json, created_at, "
+	    "updated_at) VALUES (?,?,?,?,?,?,?,?)", "ssssssss", id,
+	    r->actor.user_id, vin->prefix3, vin->last4, vin->hmac, mt, ts,
+	    ts) != DB_OK) {
+		json_decref(am);
+		goto fail;
+	}
+	/* audit() takes the metadata whatever it returns. */
+	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_CREATED",
+	    .target_type = "VEHICLE", .target_id = id, .scope = "own",
+	    .meta = am }) ||
+	    vehicle_find(r->db, id, out) != 1 ||
+	    db_commit(r->db) != DB_OK)
+		goto fail;
+	free(mt);
+	return 1;
+fail:
+	free(mt);
+	vehicle_free(out);
+	db_rollback(r->db);
+	return -1;
+}
+
+bool
+vehicle_set_meta(struct req *r, struct vehicle *v, const json_t *meta,
+    json_t *changed)
+{
+	char ts[TS_STORAGE_LEN];
+	json_t *am = json_object();
+	char *mt = meta_text(meta);
+
+	ts_storage(r->now, ts);
+	json_object_set_new(am, "changed_keys", changed);
+	if (db_begin(r->db) != DB_OK) {
+		json_decref(am);
+		free(mt);
+		return false;
+	}
+	if (db_exec(r->db, "UPDATE vehicles SET meta_json = ?, updated_at = ? "
+	    "WHERE id = ?", "ssi", mt, ts, v->rowid) != DB_OK) {
+		json_decref(am);
+		free(mt);
+		db_rollback(r->db);
+		return false;
+	}
+	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_UPDATED",
+	    .target_type = "VEHICLE", .target_id = v->public_id,
+	    .scope = vehicle_scope(r, v), .meta = am }) ||
+	    db_commit(r->db) != DB_OK) {
+		free(mt);
+		db_rollback(r->db);
+		return false;
+	}
+	free(mt);
+	json_decref(v->meta);
+	v->meta = meta != NULL && json_object_size(meta) > 0 ?
+	    json_deep_copy(meta) : NULL;
+	free(v->updated_at);
+	v->updated_at = xstrdup(ts);
+	return true;
+}
+
+int64_t
+vehicle_cancel_transfers(struct req *r, const struct vehicle *v)
+{
+	sqlite3_stmt *st;
+	char ts[TS_STORAGE_LEN];
+	char **ids = NULL, **kinds = NULL;
+	size_t n = 0, cap = 0, i;
+	int64_t ret = -1;
+	int rc;
+
+	ts_storage(r->now, ts);
+	st = db_prep(r->db, "SELECT transfer_id, kind FROM transfers WHERE "
+	    "vehicle_id = ? AND status = 'created'", "s", v->public_id);
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			ids = xrealloc(ids, cap * sizeof(*ids));
+			kinds = xrealloc(kinds, cap * sizeof(*kinds));
+		}
+		ids[n] = db_dup(st, 0);
+		kinds[n++] = db_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		goto out;
+	if (db_exec(r->db, "UPDATE transfers SET status = 'cancelled', "
+	    "cancelled_at = ? WHERE vehicle_id = ? AND status = 'created'",
+	    "ss", ts, v->public_id) != DB_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		json_t *meta = json_object();
+
+		json_object_set_new(meta, "kind", json_string(kinds[i]));
+		json_object_set_new(meta, "vehicle_id",
+		    json_string(v->public_id));
+		if (!audit(r, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
+		    .target_type = "HANDOVER", .target_id = ids[i],
+		    .scope = vehicle_scope(r, v), .meta = meta }))
+			goto out;
+	}
+	ret = (int64_t)n;
+out:
+	for (i = 0; i < n; i++) {
+		free(ids[i]);
+		free(kinds[i]);
+	}
+	free(ids);
+	free(kinds);
+	return ret;
+}
+
+int
+vehicle_soft_delete(struct req *r, struct vehicle *v, const char *reason,
+    const char *comment)
+{
+	char ts[TS_STORAGE_LEN];
+	json_t *am;
+
+	ts_storage(r->now, ts);
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	if (db_exec(r->db, "UPDATE vehicles SET deleted_at = ?, "
+	    "deleted_by_user_id = ?, delete_reason = ?, delete_comment = ? "
+	    "WHERE id = ? AND deleted_at IS NULL", "ssssi", ts,
+	    r->actor.user_id, reason, comment, v->rowid) != DB_OK)
+		goto fail;
+	if (sqlite3_changes(r->db) == 0) {
+		db_rollback(r->db);
+		return 0;
+	}
+	if (vehicle_cancel_transfers(r, v) < 0)
+		goto fail;
+	/* The comment is private free text: never audited. */
+	am = json_object();
+	json_object_set_new(am, "delete_reason", json_string(reason));
+	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_DELETED",
+	    .target_type = "VEHICLE", .target_id = v->public_id,
+	    .scope = vehicle_scope(r, v), .meta = am }) ||
+	    db_commit(r->db) != DB_OK)
+		goto fail;
+	free(v->deleted_at);
+	v->deleted_at = xstrdup(ts);
+	return 1;
+fail:
+	db_rollback(r->db);
+	return -1;
+}
+
+int
+vehicle_restore(struct req *r, struct vehicle *v)
+{
+	if (db_begin(r->db) != DB_OK)
+		return -1;
+	if (db_exec(r->db, "UPDATE vehicles SET deleted_at = NULL, "
+	    "deleted_by_user_id = NULL, delete_reason = NULL, "
+	    "delete_comment = NULL WHERE id = ? AND deleted_at IS NOT NULL",
+	    "i", v->rowid) != DB_OK)
+		goto fail;
+	if (sqlite3_changes(r->db) == 0) {
+		db_rollback(r->db);
+		return 0;
+	}
+	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_RESTORED",
+	    .target_type = "VEHICLE", .target_id = v->public_id,
+	    .scope = vehicle_scope(r, v) }) ||
+	    db_commit(r->db) != DB_OK)
+		goto fail;
+	free(v->deleted_at);
+	free(v->deleted_by_user_id);
+	free(v->delete_reason);
+	free(v->delete_comment);
+	v->deleted_at = v->deleted_by_user_id = v->delete_reason =
+	    v->delete_comment = NULL;
+	return 1;
+fail:
+	db_rollback(r->db);
+	return -1;
+}
+
+json_t *
+vehicle_list(sqlite3 *db, const struct vehicle_query *q)
+{
+	struct vehicle v;
+	sqlite3_stmt *st;
+	json_t *a;
+	int rc;
+
+	/* Two statements, so each can walk its index in created_at order. */
+	if (q->owner_user_id != NULL)
+		st = db_prep(db, "SELECT " VEHICLE_COLS " FROM vehicles WHERE "
+		    "owner_user_id = ? AND (? OR deleted_at IS NULL) ORDER BY "
+		    "created_at ASC, id ASC LIMIT ? OFFSET ?", "sdii",
+		    q->owner_user_id, (int)q->include_deleted,
+		    q->limit < 0 ? INT64_C(-1) : q->limit, q->offset);
+	else
+		st = db_prep(db, "SELECT " VEHICLE_COLS " FROM vehicles WHERE "
+		    "(? OR deleted_at IS NULL) ORDER BY created_at ASC, id ASC "
+		    "LIMIT ? OFFSET ?", "dii", (int)q->include_deleted,
+		    q->limit < 0 ? INT64_C(-1) : q->limit, q->offset);
+	if (st == NULL)
+		return NULL;
+	a = json_array();
+	while ((rc = db_step(st)) == 1) {
+		memset(&v, 0, sizeof(v));
+		vehicle_row(st, &v);
+		json_array_append_new(a, vehicle_out(&v));
+		vehicle_free(&v);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "request.h"
+#include "vin.h"
 
 struct vehicle {
 	int64_t	 rowid;
@@ -62,5 +63,53 @@ int64_t	 vehicle_count_active(sqlite3 *, const char *user_id);
  * unlimited.
  */
 int	 vehicle_limit_reached(sqlite3 *, const char *user_id, enum role);
+
+/* Audit scope: "own" when the actor owns v, else "global" (an admin). */
+const char *vehicle_scope(const struct req *, const struct vehicle *);
+
+/*
+ * Creates a vehicle owned by the actor: paywall check, insert and
+ * VEHICLE_CREATED in one BEGIN IMMEDIATE transaction (so two parallel
+ * creates cannot both pass the limit). meta is the object to store or
+ * NULL (borrowed). 1 created with out filled (vehicle_free), 0 paywall
+ * (vehicle_limit_reached), -1 db error.
+ */
+int	 vehicle_create(struct req *, const struct vin_parts *,
+	    const json_t *meta, struct vehicle *out);
+
+/*
+ * Stores meta (NULL or empty = none) on v, bumps updated_at and writes
+ * VEHICLE_UPDATED with the changed key names (changed is stolen), in one
+ * transaction. v is updated in place. False on db error.
+ */
+bool	 vehicle_set_meta(struct req *, struct vehicle *, const json_t *meta,
+	    json_t *changed);
+
+/*
+ * Soft delete of domain.md 3.5 in one transaction: the deletion fields,
+ * every open transfer cancelled, VEHICLE_DELETED. 1 done (v updated),
+ * 0 already deleted (a concurrent delete won), -1 db error.
+ */
+int	 vehicle_soft_delete(struct req *, struct vehicle *, const char *reason,
+	    const char *comment);
+/* Clears the deletion fields, VEHICLE_RESTORED. 1, 0 not deleted, -1. */
+int	 vehicle_restore(struct req *, struct vehicle *);
+
+/*
+ * Cancels every open ('created') transfer of the vehicle with one
+ * TRANSFER_CANCELLED row each. Runs inside the caller's transaction.
+ * Number cancelled, or -1 on db error.
+ */
+int64_t	 vehicle_cancel_transfers(struct req *, const struct vehicle *);
+
+struct vehicle_query {
+	const char	*owner_user_id;	/* NULL: every owner */
+	bool		 include_deleted;
+	int64_t		 limit;		/* < 0: no limit */
+	int64_t		 offset;
+};
+
+/* [VehicleOut, ...] ordered by created_at ascending; NULL on db error. */
+json_t	*vehicle_list(sqlite3 *, const struct vehicle_query *);
 
 #endif

@@ -1,0 +1,645 @@
+/*
+ * vehicles: /api/vehicles* (api.md 5, routes 14-26). Vehicles with their
+ * meta, soft delete and restore, owner QR images, the owner trust summary
+ * and the versioned timeline entries. The stores are lib/vehicle.c and
+ * lib/entry.c; this file validates input, checks object access through
+ * vehicle_access() and maps results to answers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "clock.h"
+#include "config.h"
+#include "entry.h"
+#include "qr.h"
+#include "response.h"
+#include "trustdata.h"
+#include "valid.h"
+#include "vehicle.h"
+#include "vin.h"
+
+/* The allowed meta keys in the order of api.md 5.1 (= storage order). */
+static const char *const meta_allowed[] = { "nickname", "accident_status",
+    "accident_trust_completed", "vehicle_class", "make", "model", "year",
+    "drivetrain", NULL };
+
+static const char *const accident_values[] = { "unfallfrei",
+    "accident_free", "free", "none", "nicht_unfallfrei", "not_free",
+    "accident", "not_accident_free", "unbekannt", "unknown", NULL };
+
+static const char *const vehicle_classes[] = { "pkw", "motorrad",
+    "wohnmobil", "transporter", "lkw", "anhaenger", "sonstiges", NULL };
+
+static const char *const drivetrains[] = { "benzin", "diesel", "elektro",
+    "hybrid", "plug_in_hybrid", "gas", "wasserstoff", "sonstiges", NULL };
+
+static bool
+in_list(const char *const *list, const char *s)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* ---- meta -------------------------------------------------------------- */
+
+/*
+ * Nickname (top level or meta.nickname): trimmed, at most 80 code points,
+ * single-line. Sets *out to the trimmed value, or NULL when it is empty
+ * ("no nickname"). False when invalid (item added).
+ */
+static bool
+nickname_value(struct req *r, json_t *v, const char *loc, const char **out)
+{
+	const char *s = v_check_string(r, v, loc, "nickname", V_TRIM, 0, 80);
+
+	if (s == NULL)
+		return false;
+	*out = *s != '\0' ? s : NULL;
+	return true;
+}
+
+static void
+accident_value(struct req *r, json_t *v, json_t *upd)
+{
+	char *t, *low;
+
+	if (!json_is_string(v)) {
+		v_add(r, "string_type", "body.meta", "accident_status",
+		    "Input should be a valid string");
+		return;
+	}
+	t = arena_strndup(&r->arena, json_string_value(v),
+	    json_string_length(v));
+	str_trim(t);
+	low = arena_strdup(&r->arena, t);
+	str_lower_ascii(low);
+	/* An embedded NUL would cut the copy short: never a listed value. */
+	if (strlen(json_string_value(v)) != json_string_length(v) ||
+	    !in_list(accident_values, low)) {
+		v_add(r, "enum", "body.meta", "accident_status", "Input should "
+		    "be 'unfallfrei', 'accident_free', 'free', 'none', "
+		    "'nicht_unfallfrei', 'not_free', 'accident', "
+		    "'not_accident_free', 'unbekannt' or 'unknown'");
+		return;
+	}
+	/* Stored trimmed, in the case it was sent (domain.md 3.2). */
+	json_object_set_new(upd, "accident_status", json_string(t));
+}
+
+static void
+text_value(struct req *r, json_t *meta, const char *key, size_t max,
+    json_t *upd)
+{
+	const char *s = v_str(r, meta, "body.meta", key, V_TRIM, 1, max);
+
+	if (s == NULL)
+		return;
+	if (strchr(s, '@') != NULL) {
+		v_add(r, "value_error", "body.meta", key,
+		    "Value error, '@' is not allowed");
+		return;
+	}
+	json_object_set_new(upd, key, json_string(s));
+}
+
+/*
+ * Checks a meta object (api.md 5.1) into upd: key -> new value, or JSON
+ * null for a key sent as null (removed on PATCH, not stored on create).
+ * A meta.nickname that trims to "" is a removal too. Adds 422 items in
+ * field order, unknown keys last.
+ */
+static void
+meta_parse(struct req *r, json_t *meta, json_t *upd)
+{
+	const char *k, *s;
+	json_t *v;
+	int64_t year;
+	bool b;
+	size_t i;
+
+	for (i = 0; meta_allowed[i] != NULL; i++) {
+		k = meta_allowed[i];
+		v = json_object_get(meta, k);
+		if (v == NULL)
+			continue;
+		if (json_is_null(v)) {
+			json_object_set_new(upd, k, json_null());
+			continue;
+		}
+		if (strcmp(k, "nickname") == 0) {
+			if (nickname_value(r, v, "body.meta", &s))
+				json_object_set_new(upd, k, s != NULL ?
+				    json_string(s) : json_null());
+		} else if (strcmp(k, "accident_status") == 0)
+			accident_value(r, v, upd);
+		else if (strcmp(k, "accident_trust_completed") == 0) {
+			if (v_bool(r, meta, "body.meta", k, 0, &b))
+				json_object_set_new(upd, k, json_boolean(b));
+		} else if (strcmp(k, "vehicle_class") == 0) {
+			if ((s = v_enum(r, meta, "body.meta", k, 0,
+			    vehicle_classes)) != NULL)
+				json_object_set_new(upd, k, json_string(s));
+		} else if (strcmp(k, "drivetrain") == 0) {
+			if ((s = v_enum(r, meta, "body.meta", k, 0,
+			    drivetrains)) != NULL)
+				json_object_set_new(upd, k, json_string(s));
+		} else if (strcmp(k, "make") == 0)
+			text_value(r, meta, k, 40, upd);
+		else if (strcmp(k, "model") == 0)
+			text_value(r, meta, k, 60, upd);
+		else if (strcmp(k, "year") == 0) {
+			if (v_int(r, meta, "body.meta", k, 0, 1886,
+			    year_of(r->now) + 1, &year))
+				json_object_set_new(upd, k, json_integer(year));
+		}
+	}
+	json_object_foreach(meta, k, v)
+		if (!in_list(meta_allowed, k))
+			v_add(r, "extra_forbidden", "body.meta", k,
+			    "Extra inputs are not permitted");
+}
+
+/* The vehicle fields of a create or PATCH body, after validation. */
+struct vbody {
+	bool	 nick_set;	/* the top-level nickname applies */
+	const char *nick;	/* its value; NULL removes */
+	bool	 meta_clear;	/* "meta": null */
+	json_t	*upd;		/* meta key -> value or null; owned */
+};
+
+/*
+ * Reads "nickname" and "meta" of body. On create a top-level null counts
+ * as absent; on PATCH it removes the nickname.
+ */
+static void
+vbody_parse(struct req *r, json_t *body, bool patch, struct vbody *vb)
+{
+	json_t *v;
+
+	memset(vb, 0, sizeof(*vb));
+	vb->upd = json_object();
+	if (body == NULL)
+		return;
+	v = json_object_get(body, "nickname");
+	if (v != NULL && json_is_null(v))
+		vb->nick_set = patch;
+	else if (v != NULL)
+		vb->nick_set = nickname_value(r, v, "body", &vb->nick);
+	v = json_object_get(body, "meta");
+	if (v == NULL)
+		return;
+	if (json_is_null(v))
+		vb->meta_clear = true;
+	else if (!json_is_object(v))
+		v_add(r, "dict_type", "body", "meta",
+		    "Input should be a valid dictionary");
+	else
+		meta_parse(r, v, vb->upd);
+}
+
+/*
+ * The meta that results from applying vb to base (NULL = none), in the
+ * storage key order; NULL when no key is left. New reference.
+ */
+static json_t *
+vbody_apply(const struct vbody *vb, const json_t *base)
+{
+	json_t *work, *out, *x;
+	const char *k;
+	size_t i;
+
+	work = base != NULL && !vb->meta_clear ? json_deep_copy(base) :
+	    json_object();
+	json_object_foreach(vb->upd, k, x) {
+		if (json_is_null(x))
+			json_object_del(work, k);
+		else
+			json_object_set(work, k, x);
+	}
+	/* The top-level nickname wins over meta.nickname. */
+	if (vb->nick_set) {
+		if (vb->nick != NULL)
+			json_object_set_new(work, "nickname",
+			    json_string(vb->nick));
+		else
+			json_object_del(work, "nickname");
+	}
+	out = json_object();
+	for (i = 0; meta_allowed[i] != NULL; i++)
+		if ((x = json_object_get(work, meta_allowed[i])) != NULL)
+			json_object_set(out, meta_allowed[i], x);
+	json_decref(work);
+	if (json_object_size(out) == 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Names of the keys whose value differs between a and b, or NULL. */
+static json_t *
+meta_changes(const json_t *a, const json_t *b)
+{
+	json_t *changed = json_array(), *x, *y;
+	size_t i;
+
+	for (i = 0; meta_allowed[i] != NULL; i++) {
+		x = a != NULL ? json_object_get(a, meta_allowed[i]) : NULL;
+		y = b != NULL ? json_object_get(b, meta_allowed[i]) : NULL;
+		if ((x == NULL) != (y == NULL) ||
+		    (x != NULL && !json_equal(x, y)))
+			json_array_append_new(changed,
+			    json_string(meta_allowed[i]));
+	}
+	if (json_array_size(changed) == 0) {
+		json_decref(changed);
+		return NULL;
+	}
+	return changed;
+}
+
+/* ---- vehicles ------------------------------------------------------------ */
+
+/*
+ * vin: a string of at most 64 code points; everything else about it is
+ * the plain invalid_vin_format, decided after the other fields.
+ */
+static const char *
+vin_field(struct req *r, json_t *body)
+{
+	json_t *v;
+
+	if (body == NULL)
+		return NULL;
+	v = json_object_get(body, "vin");
+	if (v == NULL) {
+		v_add(r, "missing", "body", "vin", "Field required");
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		v_add(r, "string_type", "body", "vin",
+		    "Input should be a valid string");
+		return NULL;
+	}
+	if (utf8_count(json_string_value(v), json_string_length(v)) > 64) {
+		v_add(r, "string_too_long", "body", "vin",
+		    "String should have at most 64 characters");
+		return NULL;
+	}
+	/* An embedded NUL cannot match the pattern either. */
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return "";
+	return json_string_value(v);
+}
+
+static void
+vehicles_create(struct req *r)
+{
+	json_t *body = v_body_object(r), *meta;
+	struct vin_parts parts;
+	struct vehicle v;
+	struct vbody vb;
+	char norm[VIN_BUF];
+	const char *vin;
+	int rc;
+
+	vin = vin_field(r, body);
+	vbody_parse(r, body, false, &vb);
+	if (v_done(r)) {
+		json_decref(vb.upd);
+		return;
+	}
+	if (!vin_normalise(vin, norm)) {
+		json_decref(vb.upd);
+		resp_detail(r, 422, "invalid_vin_format");
+		return;
+	}
+	vin_split(norm, &parts);
+	explicit_bzero(norm, sizeof(norm));
+	meta = vbody_apply(&vb, NULL);
+	json_decref(vb.upd);
+	rc = vehicle_create(r, &parts, meta, &v);
+	json_decref(meta);
+	if (rc < 0) {
+		resp_db_error(r);
+		return;
+	}
+	if (rc == 0) {
+		resp_detail(r, 403, "vehicle_limit_reached");
+		return;
+	}
+	resp_json(r, 200, vehicle_out(&v));
+	vehicle_free(&v);
+}
+
+static void
+vehicles_list(struct req *r)
+{
+	struct vehicle_query q = { .limit = -1 };
+	json_t *a;
+
+	if (actor_is_admin(r)) {
+		v_query_bool(r, "include_deleted", &q.include_deleted);
+		q.owner_user_id = v_query_str(r, "owner_user_id", 0, 1, 64);
+	} else
+		q.owner_user_id = r->actor.user_id;
+	v_query_int(r, "limit", 1, 1000, &q.limit);
+	v_query_int(r, "offset", 0, INT64_MAX, &q.offset);
+	if (v_done(r))
+		return;
+	if ((a = vehicle_list(r->db, &q)) == NULL) {
+		resp_db_error(r);
+		return;
+	}
+	resp_json(r, 200, a);
+}
+
+static void
+vehicle_get(struct req *r)
+{
+	struct vehicle v;
+
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	resp_json(r, 200, vehicle_out(&v));
+	vehicle_free(&v);
+}
+
+static void
+vehicle_patch(struct req *r)
+{
+	json_t *body = v_body_object(r), *meta, *changed;
+	struct vehicle v;
+	struct vbody vb;
+
+	vbody_parse(r, body, true, &vb);
+	if (v_done(r) ||
+	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v)) {
+		json_decref(vb.upd);
+		return;
+	}
+	meta = vbody_apply(&vb, v.meta);
+	json_decref(vb.upd);
+	/* A body that changes nothing leaves updated_at and the audit alone. */
+	if ((changed = meta_changes(v.meta, meta)) != NULL &&
+	    !vehicle_set_meta(r, &v, meta, changed)) {
+		json_decref(meta);
+		vehicle_free(&v);
+		resp_db_error(r);
+		return;
+	}
+	json_decref(meta);
+	resp_json(r, 200, vehicle_out(&v));
+	vehicle_free(&v);
+}
+
+static void
+vehicle_delete(struct req *r)
+{
+	static const char *const reasons[] = { "sold", "scrapped", "stolen",
+	    "duplicate", "other", NULL };
+	json_t *body = v_body_object(r), *o;
+	const char *reason, *comment;
+	char api[TS_API_LEN];
+	struct vehicle v;
+	int rc;
+
+	reason = v_enum(r, body, "body", "reason", V_REQ, reasons);
+	comment = v_str(r, body, "body", "comment", V_MULTI, 0, 500);
+	if (v_done(r) ||
+	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+		return;
+	rc = vehicle_soft_delete(r, &v, reason, comment);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0) {
+		/* A concurrent delete won: answer as if it had come first. */
+		if (actor_is_admin(r))
+			resp_detail(r, 409, "vehicle_deleted");
+		else
+			resp_detail(r, 404, "not_found");
+	} else {
+		o = json_object();
+		json_object_set_new(o, "ok", json_true());
+		json_object_set_new(o, "vehicle_id", json_string(v.public_id));
+		json_object_set_new(o, "deleted_at",
+		    ts_to_api(v.deleted_at, api) ? json_string(api) :
+		    json_null());
+		resp_json(r, 200, o);
+	}
+	vehicle_free(&v);
+}
+
+static void
+vehicle_restore_h(struct req *r)
+{
+	struct vehicle v;
+	int rc;
+
+	/* Admins only (route policy), so VA_READ sees deleted vehicles. */
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	rc = v.deleted_at == NULL ? 0 : vehicle_restore(r, &v);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 409, "vehicle_not_deleted");
+	else
+		resp_json(r, 200, vehicle_out(&v));
+	vehicle_free(&v);
+}
+
+/* <public_base_url>/qr/<id>; the base comes from the request if unset. */
+static const char *
+qr_target(struct req *r, const char *id)
+{
+	const char *base = cfg.public_base_url;
+	size_t n;
+
+	if (base == NULL || *base == '\0')
+		base = req_site_origin(r);
+	n = strlen(base);
+	if (n > 0 && base[n - 1] == '/')
+		n--;
+	return arena_printf(&r->arena, "%.*s/qr/%s", (int)n, base, id);
+}
+
+static void
+vehicle_qr(struct req *r, bool png)
+{
+	struct buf out = { 0 };
+	struct vehicle v;
+	const char *cd;
+	bool ok;
+
+	/* A deleted vehicle has no QR, not even for admins. */
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+		return;
+	ok = png ? qr_png(qr_target(r, v.public_id), &out) :
+	    qr_svg(qr_target(r, v.public_id), &out);
+	if (!ok) {
+		vehicle_free(&v);
+		resp_internal(r, "internal");
+		return;
+	}
+	cd = arena_printf(&r->arena, "inline; filename=\"ltc-qr-%s.%s\"",
+	    v.public_id, png ? "png" : "svg");
+	resp_raw(r, 200, png ? "image/png" : "image/svg+xml", out.data,
+	    out.len, "default-src 'none'");
+	resp_header(r, "Content-Disposition", cd);
+	buf_free(&out);
+	vehicle_free(&v);
+}
+
+static void
+vehicle_qr_svg(struct req *r)
+{
+	vehicle_qr(r, false);
+}
+
+static void
+vehicle_qr_png(struct req *r)
+{
+	vehicle_qr(r, true);
+}
+
+static void
+vehicle_trust(struct req *r)
+{
+	struct trust_result res;
+	struct vehicle v;
+
+	/* Admins may read a deleted vehicle: its real data counts. */
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	if (!trustdata_evaluate(r->db, &v, &res))
+		resp_db_error(r);
+	else
+		resp_json(r, 200, trust_summary_json(&res));
+	vehicle_free(&v);
+}
+
+/* ---- entries ------------------------------------------------------------- */
+
+static void
+entries_list(struct req *r)
+{
+	int64_t limit = -1, offset = 0;
+	struct vehicle v;
+	json_t *a;
+
+	v_query_int(r, "limit", 1, 1000, &limit);
+	v_query_int(r, "offset", 0, INT64_MAX, &offset);
+	if (v_done(r) ||
+	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	if ((a = entry_list(r->db, v.public_id, limit, offset)) == NULL)
+		resp_db_error(r);
+	else
+		resp_json(r, 200, a);
+	vehicle_free(&v);
+}
+
+static void
+entries_create(struct req *r)
+{
+	struct entry_in in;
+	struct vehicle v;
+	json_t *out;
+
+	entry_input(r, v_body_object(r), &in);
+	if (v_done(r) ||
+	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+		return;
+	if (!entry_create(r, &v, &in, &out))
+		resp_db_error(r);
+	else
+		resp_json(r, 201, out);
+	vehicle_free(&v);
+}
+
+static void
+entry_revisions(struct req *r)
+{
+	const char *eid = req_param(r, "entry_id");
+	struct entry_in in;
+	struct vehicle v;
+	json_t *out;
+	int rc;
+
+	entry_input(r, v_body_object(r), &in);
+	if (v_done(r) ||
+	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	/* Object lookup (404) before the deleted-vehicle rule (409). */
+	rc = strlen(eid) > PATH_ID_MAX ? 0 :
+	    entry_is_latest(r->db, v.public_id, eid);
+	if (rc == 1 && v.deleted_at != NULL) {
+		resp_detail(r, 409, "vehicle_deleted");
+		vehicle_free(&v);
+		return;
+	}
+	if (rc == 1)
+		rc = entry_revise(r, &v, eid, &in, &out);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "entry_not_found");
+	else
+		resp_json(r, 201, out);
+	vehicle_free(&v);
+}
+
+static void
+entry_history_h(struct req *r)
+{
+	const char *eid = req_param(r, "entry_id");
+	struct vehicle v;
+	json_t *out;
+	int rc;
+
+	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	rc = strlen(eid) > PATH_ID_MAX ? 0 :
+	    entry_history(r->db, v.public_id, eid, &out);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "entry_not_found");
+	else
+		resp_json(r, 200, out);
+	vehicle_free(&v);
+}
+
+#define OWN_POLICY	{ R_OWN, "role_not_allowed", PF_CONSENT }
+#define ADM_POLICY	{ R_ADM, "role_not_allowed", PF_CONSENT }
+
+static const struct route routes[] = {
+	{ "POST", "/", OWN_POLICY, vehicles_create },
+	{ "GET", "/", OWN_POLICY, vehicles_list },
+	{ "GET", "/{vehicle_id}", OWN_POLICY, vehicle_get },
+	{ "PATCH", "/{vehicle_id}", OWN_POLICY, vehicle_patch },
+	{ "DELETE", "/{vehicle_id}", OWN_POLICY, vehicle_delete },
+	{ "POST", "/{vehicle_id}/restore", ADM_POLICY, vehicle_restore_h },
+	{ "GET", "/{vehicle_id}/qr.svg", OWN_POLICY, vehicle_qr_svg },
+	{ "GET", "/{vehicle_id}/qr.png", OWN_POLICY, vehicle_qr_png },
+	{ "GET", "/{vehicle_id}/trust-summary", OWN_POLICY, vehicle_trust },
+	{ "GET", "/{vehicle_id}/entries", OWN_POLICY, entries_list },
+	{ "POST", "/{vehicle_id}/entries", OWN_POLICY, entries_create },
+	{ "POST", "/{vehicle_id}/entries/{entry_id}/revisions", OWN_POLICY,
+	    entry_revisions },
+	{ "GET", "/{vehicle_id}/entries/{entry_id}/history", OWN_POLICY,
+	    entry_history_h },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "vehicles", routes, NROUTES(routes),
+	    NULL });
+}
