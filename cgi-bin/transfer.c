@@ -1,0 +1,25 @@
+/*
+ * transfer: /api/transfer/... (api.md 12), the vehicle handover for every
+ * owner role. Transfers made here carry kind "owner"; admins may read
+ * the status of any transfer. The handlers are shared with cgi-bin/sale
+ * (lib/transfer.c); only this table differs.
+ */
+#include "app.h"
+#include "transfer.h"
+
+#define OWN	{ R_OWN, "role_not_allowed", PF_CONSENT }
+
+static const struct route routes[] = {
+	{ "POST", "/create", OWN, transfer_h_create_owner },
+	{ "POST", "/redeem", OWN, transfer_h_redeem },
+	{ "POST", "/cancel", OWN, transfer_h_cancel },
+	{ "POST", "/extend", OWN, transfer_h_extend },
+	{ "GET", "/status/{transfer_id}", OWN, transfer_h_status_owner },
+};
+
+int
+main(void)
+{
+	return app_run(&(struct app){ "transfer", routes, NROUTES(routes),
+	    NULL });
+}
