@@ -92,7 +92,7 @@ run: deps all
 	@sh bin/devserver.sh $(PORT) $(DATA)
 
 test: deps all
-	LTC_BUILD=$(CURDIR)/$(BUILD) prove -r --timer t/
+	LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
 
 check: test
 
@@ -102,7 +102,7 @@ check-asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	LTC_BUILD=$(CURDIR)/build-asan LTC_ASAN=1 prove -r --timer t/
+	LTC_BUILD=$(CURDIR)/build-asan LTC_ASAN=1 prove -j2 -r --timer t/
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
