@@ -138,42 +138,17 @@ check_items(struct req *r, struct item *it, size_t n)
 static bool
 record(struct req *r, const struct item *it, size_t n)
 {
-	char now[TS_STORAGE_LEN], at[TS_STORAGE_LEN], ip[B64URL_HMAC_LEN];
-	const char *source = n > 0 ? it[0].source : "api";
-	json_t *meta;
+	struct consent_item *ci;
 	size_t i;
 
-	ts_storage(r->now, now);
-	req_ip_hmac(r, ip);
-	if (db_begin(r->db) != DB_OK)
-		return false;
+	ci = arena_alloc(&r->arena, (n > 0 ? n : 1) * sizeof(*ci));
 	for (i = 0; i < n; i++) {
-		ts_storage(it[i].at, at);
-		if (strcmp(it[i].doc_type, "terms") == 0)
-			source = it[i].source;
-		if (!consent_record(r->db, r->actor.user_id, it[i].doc_type,
-		    it[i].doc_version, at, it[i].source, now, ip))
-			goto fail;
+		ci[i].doc_type = it[i].doc_type;
+		ci[i].doc_version = it[i].doc_version;
+		ci[i].source = it[i].source;
+		ci[i].accepted_at = it[i].at;
 	}
-	meta = json_object();
-	json_object_set_new(meta, "terms_version",
-	    json_string(cfg.terms_version));
-	json_object_set_new(meta, "privacy_version",
-	    json_string(cfg.privacy_version));
-	json_object_set_new(meta, "source", json_string(source));
-	if (!audit(r, &(struct audit_ev){ .action = "CONSENT_ACCEPTED",
-	    .target_type = "USER", .target_id = r->actor.user_id,
-	    .meta = meta }))
-		goto fail;
-	return db_commit(r->db) == DB_OK;
-fail:
-	{
-		enum db_status st = db_last_status();
-
-		db_rollback(r->db);
-		db_set_status(st);
-	}
-	return false;
+	return consent_accept(r, ci, n);
 }
 
 static void

@@ -102,20 +102,25 @@ consent_latest_terms(sqlite3 *db, const char *user_id, char **version,
 }
 
 bool
-consent_accept_current(struct req *r, const char *source)
+consent_accept(struct req *r, const struct consent_item *it, size_t n)
 {
-	char now[TS_STORAGE_LEN], ip[B64URL_HMAC_LEN];
+	char now[TS_STORAGE_LEN], at[TS_STORAGE_LEN], ip[B64URL_HMAC_LEN];
+	const char *source = n > 0 ? it[0].source : "api";
 	json_t *meta;
+	size_t i;
 
 	ts_storage(r->now, now);
 	req_ip_hmac(r, ip);
 	if (db_begin(r->db) != DB_OK)
 		return false;
-	if (!consent_record(r->db, r->actor.user_id, "terms", cfg.terms_version,
-	    now, source, now, ip) ||
-	    !consent_record(r->db, r->actor.user_id, "privacy",
-	    cfg.privacy_version, now, source, now, ip))
-		goto fail;
+	for (i = 0; i < n; i++) {
+		ts_storage(it[i].accepted_at, at);
+		if (strcmp(it[i].doc_type, "terms") == 0)
+			source = it[i].source;
+		if (!consent_record(r->db, r->actor.user_id, it[i].doc_type,
+		    it[i].doc_version, at, it[i].source, now, ip))
+			goto fail;
+	}
 	meta = json_object();
 	json_object_set_new(meta, "terms_version",
 	    json_string(cfg.terms_version));
@@ -135,4 +140,15 @@ fail:
 		db_set_status(st);
 	}
 	return false;
+}
+
+bool
+consent_accept_current(struct req *r, const char *source)
+{
+	const struct consent_item it[] = {
+		{ "terms", cfg.terms_version, source, r->now },
+		{ "privacy", cfg.privacy_version, source, r->now },
+	};
+
+	return consent_accept(r, it, 2);
 }

@@ -48,4 +48,19 @@ int	 consent_latest_terms(sqlite3 *, const char *user_id, char **version,
  */
 bool	 consent_accept_current(struct req *, const char *source);
 
+/* One acceptance as sent (POST /api/consent/accept). */
+struct consent_item {
+	const char	*doc_type;
+	const char	*doc_version;
+	const char	*source;
+	int64_t		 accepted_at;
+};
+
+/*
+ * Records the items (rows that exist are kept) for the actor with the
+ * request's ip_hmac as evidence, plus audit CONSENT_ACCEPTED with the
+ * terms item's source, in one transaction. false on db error.
+ */
+bool	 consent_accept(struct req *, const struct consent_item *, size_t n);
+
 #endif
