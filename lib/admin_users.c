@@ -60,18 +60,9 @@ admin_user_get(sqlite3 *db, const char *user_id, char role[33],
 int64_t
 admin_superadmins_active(sqlite3 *db, const char *except_id)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	st = db_prep(db, "SELECT count(*) FROM auth_users WHERE role = "
+	return db_scalar(db, "SELECT count(*) FROM auth_users WHERE role = "
 	    "'superadmin' AND status = 'active' AND user_id IS NOT ?", "s",
 	    except_id);
-	if (st == NULL)
-		return -1;
-	if (db_step(st) == 1)
-		n = db_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 bool

@@ -74,32 +74,15 @@ business_approve(sqlite3 *db, const char *id, const char *approver,
 int64_t
 business_staff_count(sqlite3 *db, const char *id)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	st = db_prep(db, "SELECT count(*) FROM vip_business_staff WHERE "
+	return db_scalar(db, "SELECT count(*) FROM vip_business_staff WHERE "
 	    "business_id = ?", "s", id);
-	if (st == NULL)
-		return -1;
-	if (db_step(st) == 1)
-		n = db_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 int
 business_is_staff(sqlite3 *db, const char *id, const char *user_id)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	st = db_prep(db, "SELECT 1 FROM vip_business_staff WHERE "
-	    "business_id = ? AND user_id = ?", "ss", id, user_id);
-	if (st == NULL)
-		return -1;
-	rc = db_step(st);
-	sqlite3_finalize(st);
-	return rc;
+	return (int)db_scalar(db, "SELECT count(*) FROM vip_business_staff "
+	    "WHERE business_id = ? AND user_id = ?", "ss", id, user_id);
 }
 
 bool

@@ -208,6 +208,26 @@ db_exec(sqlite3 *db, const char *sql, const char *types, ...)
 	return rc < 0 ? last_status : DB_OK;
 }
 
+int64_t
+db_scalar(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	st = vprep(db, sql, types, ap);
+	va_end(ap);
+	if (st == NULL)
+		return -1;
+	rc = db_step(st);
+	if (rc == 1)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : v;
+}
+
 const char *
 db_text(sqlite3_stmt *st, int col)
 {

@@ -38,6 +38,12 @@ int	 db_step(sqlite3_stmt *);
 enum db_status db_last_status(void);
 void	 db_set_status(enum db_status);
 
+/*
+ * First column of the first row as an integer (counts, existence
+ * checks): 0 when there is no row, -1 on error.
+ */
+int64_t	 db_scalar(sqlite3 *, const char *sql, const char *types, ...);
+
 /* Column helpers: NULL for SQL NULL; dup variants allocate (caller frees). */
 const char *db_text(sqlite3_stmt *, int);
 char	*db_dup(sqlite3_stmt *, int);

@@ -139,20 +139,13 @@ csrf_refuse(struct req *r)
 int
 consent_complete(struct req *r, const char *user_id)
 {
-	sqlite3_stmt *st;
-	int n = -1;
-
-	st = db_prep(r->db, "SELECT count(DISTINCT doc_type) FROM "
+	int64_t n = db_scalar(r->db, "SELECT count(DISTINCT doc_type) FROM "
 	    "consent_acceptances WHERE user_id = ? AND ((doc_type = 'terms' "
 	    "AND doc_version = ?) OR (doc_type = 'privacy' AND "
 	    "doc_version = ?))", "sss", user_id, cfg.terms_version,
 	    cfg.privacy_version);
-	if (st == NULL)
-		return -1;
-	if (db_step(st) == 1)
-		n = db_int(st, 0) == 2;
-	sqlite3_finalize(st);
-	return n;
+
+	return n < 0 ? -1 : n == 2;
 }
 
 static bool

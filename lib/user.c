@@ -177,17 +177,8 @@ user_set_status(sqlite3 *db, int64_t now, const char *id, const char *status)
 int64_t
 user_count_active_superadmins(sqlite3 *db)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	st = db_prep(db, "SELECT count(*) FROM auth_users WHERE "
+	return db_scalar(db, "SELECT count(*) FROM auth_users WHERE "
 	    "role = 'superadmin' AND status = 'active'", NULL);
-	if (st == NULL)
-		return -1;
-	if (db_step(st) == 1)
-		n = db_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 int

@@ -162,17 +162,8 @@ vehicle_vin_masked(struct req *r, const struct vehicle *v)
 int64_t
 vehicle_count_active(sqlite3 *db, const char *user_id)
 {
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	st = db_prep(db, "SELECT count(*) FROM vehicles WHERE owner_user_id = ? "
-	    "AND deleted_at IS NULL", "s", user_id);
-	if (st == NULL)
-		return -1;
-	if (db_step(st) == 1)
-		n = db_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return db_scalar(db, "SELECT count(*) FROM vehicles WHERE "
+	    "owner_user_id = ? AND deleted_at IS NULL", "s", user_id);
 }
 
 int
