@@ -1,4 +1,12 @@
-/* crypto.c: see crypto.h. OpenSSL libcrypto does the primitives. */
+/*
+ * crypto.c: see crypto.h. OpenSSL libcrypto does the primitives.
+ *
+ * HMAC-SHA256 and SHA-256 use libcrypto's direct SHA256_* functions: the
+ * EVP path (HMAC(), SHA256() in OpenSSL 3) initialises and fetches from the
+ * provider machinery first, which measured 6.3M instructions for one HMAC
+ * against 0.15M this way, and every authenticated request hashes its token.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +14,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "crypto.h"
@@ -108,18 +115,46 @@ random_otp(char out[7])
 }
 
 void
+sha256(const void *p, size_t n, unsigned char out[32])
+{
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, p, n);
+	SHA256_Final(out, &c);
+	explicit_bzero(&c, sizeof(c));
+}
+
+/* RFC 2104 over SHA-256 (block size 64). */
+void
 hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
     unsigned char out[32])
 {
-	unsigned int olen = 32;
+	unsigned char kb[64], pad[64], inner[32];
+	SHA256_CTX c;
+	size_t i;
 
-	HMAC(EVP_sha256(), key, (int)klen, msg, mlen, out, &olen);
-}
-
-void
-sha256(const void *p, size_t n, unsigned char out[32])
-{
-	SHA256(p, n, out);
+	memset(kb, 0, sizeof(kb));
+	if (klen > sizeof(kb))
+		sha256(key, klen, kb);
+	else if (klen > 0)
+		memcpy(kb, key, klen);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = kb[i] ^ 0x36;
+	SHA256_Init(&c);
+	SHA256_Update(&c, pad, sizeof(pad));
+	SHA256_Update(&c, msg, mlen);
+	SHA256_Final(inner, &c);
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] = kb[i] ^ 0x5c;
+	SHA256_Init(&c);
+	SHA256_Update(&c, pad, sizeof(pad));
+	SHA256_Update(&c, inner, sizeof(inner));
+	SHA256_Final(out, &c);
+	explicit_bzero(kb, sizeof(kb));
+	explicit_bzero(pad, sizeof(pad));
+	explicit_bzero(inner, sizeof(inner));
+	explicit_bzero(&c, sizeof(c));
 }
 
 void

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "clock.h"
+#include "crypto.h"
 #include "form.h"
 #include "html.h"
 #include "request.h"
@@ -284,9 +285,33 @@ test_valid(void)
 	free_req(r);
 }
 
+static void
+test_hmac(void)
+{
+	/* RFC 4231 test case 2 and a key longer than the block (case 6). */
+	static const unsigned char big[131] = { [0 ... 130] = 0xaa };
+	unsigned char mac[32];
+	char hex[65];
+
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac);
+	hex_encode(mac, 32, hex);
+	ok(strcmp(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") == 0,
+	    "hmac: RFC 4231 case 2");
+	hmac_sha256(big, sizeof(big),
+	    "Test Using Larger Than Block-Size Key - Hash Key First", 54, mac);
+	hex_encode(mac, 32, hex);
+	ok(strcmp(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54") == 0,
+	    "hmac: RFC 4231 case 6 (long key)");
+	sha256("abc", 3, mac);
+	hex_encode(mac, 32, hex);
+	ok(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0,
+	    "sha256: FIPS 180 \"abc\"");
+}
+
 int
 main(void)
 {
+	test_hmac();
 	test_form();
 	test_cookie();
 	test_route();
