@@ -15,7 +15,7 @@ done
 if [ "$(id -u)" = 0 ]; then
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
+	apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
 		echo "deps: apt-get install failed" >&2; exit 1; }
 	# The package starts system services we do not use; the tests start their own.
 	for s in apache2 lighttpd; do

@@ -134,12 +134,21 @@ sub new_apache {
 	$self->{conf} = $conf;
 	system("LTC_CONF=$conf '@{[build_dir()]}/bin/ltcctl' init >/dev/null") == 0 or die "init";
 	my ($user, $group) = ($<) == 0 ? ('www-data', 'www-data') : (scalar getpwuid($<), scalar getgrgid($());
+	my ($cgibin, $htdocs) = (build_dir() . '/cgi-bin', "$ROOT/htdocs");
 	if ($< == 0) {
+		# The CGIs run as www-data, which may not traverse the checkout
+		# (e.g. under /root): serve copies from the test's own directory.
+		system('cp', '-a', $cgibin, "$self->{data}/cgi-bin") == 0 or die;
+		system('cp', '-a', $htdocs, "$self->{data}/htdocs") == 0 or die;
+		mkdir "$self->{data}/bin";
+		system('cp', build_dir() . '/bin/ltcctl', "$self->{data}/bin/ltcctl") == 0 or die;
+		($cgibin, $htdocs) = ("$self->{data}/cgi-bin", "$self->{data}/htdocs");
+		$self->{ltcctl} = "$self->{data}/bin/ltcctl";
 		system('chown', '-R', 'www-data:www-data', $self->{data}) == 0 or die;
 	}
 	my $tpl = do { local (@ARGV, $/) = ("$ROOT/conf/apache-test.conf.in"); <> };
-	my %sub = (PORT => $self->{port}, RUNDIR => $run, HTDOCS => "$ROOT/htdocs",
-	    CGIBIN => build_dir() . '/cgi-bin', CONF => $conf, USER => $user,
+	my %sub = (PORT => $self->{port}, RUNDIR => $run, HTDOCS => $htdocs,
+	    CGIBIN => $cgibin, CONF => $conf, USER => $user,
 	    GROUP => $group, LIMITBODY => 10551296);
 	$tpl =~ s/\@(\w+)\@/exists $sub{$1} ? $sub{$1} : "\@$1\@"/ge;
 	open $fh, '>', "$run/httpd.conf" or die;
@@ -227,7 +236,8 @@ sub set_conf {
 sub ltcctl {
 	my ($self, @args) = @_;
 	my $stdin = ref $args[-1] eq 'SCALAR' ? ${ pop @args } : undef;
-	my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" } (build_dir() . '/bin/ltcctl', @args);
+	my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" }
+	    ($self->{ltcctl} // build_dir() . '/bin/ltcctl', @args);
 	local $ENV{LTC_CONF} = $self->{conf};
 	# Under Apache as root the CGIs run as www-data: so must every writer.
 	$cmd = "runuser -u www-data -- env LTC_CONF='$self->{conf}' $cmd"
