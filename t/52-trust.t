@@ -14,51 +14,20 @@ use LTC qw(run_cgi json);
 use Encode qw(decode_utf8);
 use Test::More;
 
-my $DEV = $ENV{LTC_T_DEV};	# development only: dev-header actors
 my $srv = LTC->new_lighttpd;
-$srv->set_conf(test_now => '2026-03-01T09:00:00Z', $DEV ? (allow_dev_headers => 'true') : ());
+$srv->set_conf(test_now => '2026-03-01T09:00:00Z');
 
-my $n = 0;
-sub who {
-	my (%o) = @_;
-	return $srv->login(%o) unless $DEV;
-	my $uid = sprintf('dev-%s-%d-%d', $o{role}, $$, ++$n);
-	$srv->sqlite("INSERT INTO consent_acceptances (user_id, doc_type, doc_version, "
-	    . "accepted_at, source, created_at) VALUES ('$uid', '$_', 'v1', "
-	    . "'2026-01-01T00:00:00.000000Z', 'api', '2026-01-01T00:00:00.000000Z')")
-	    for qw(terms privacy);
-	return { user_id => $uid, role => $o{role},
-	    headers => { 'X-Role' => $o{role}, 'X-User-Id' => $uid } };
-}
+sub who { $srv->login(@_) }
 
-sub cgi_log {
-	my $f = $srv->data . '/run/cgi-stderr.log';
-	return -e $f ? do { local (@ARGV, $/) = ($f); <> } : '';
-}
+sub cgi_log { $srv->cgi_log }
 
-# The same binary run directly as a plain process (the cgit way), with the
-# session of a real login: lighttpd may end a CGI before its exit-time leak
-# check runs, so this is where a sanitizer build shows leaks.
-sub direct {
-	my ($u, $m, $path, $json) = @_;
-	my ($p, $q) = split /\?/, $path, 2;
-	my %env = (LTC_CONF => $srv->conf_file, REQUEST_METHOD => $m, PATH_INFO => $p,
-	    QUERY_STRING => $q // '', HTTP_HOST => '127.0.0.1',
-	    $u->{token} ? (HTTP_AUTHORIZATION => "Bearer $u->{token}")
-	    : (HTTP_X_ROLE => $u->{role}, HTTP_X_USER_ID => $u->{user_id}));
-	my $r = run_cgi('vehicles', env => \%env, defined $json ? (body => json()->encode($json)) : ());
-	unlike($r->{stderr}, qr/Sanitizer|runtime error:/, "direct $m $path: no sanitizer report")
-	    or diag($r->{stderr});
-	is($r->{exit}, 0, "direct $m $path: exit 0");
-	return $r;
-}
+sub direct { $srv->direct('vehicles', @_) }
 
 sub call {
 	my ($m, $path, $u, %o) = @_;
 	my %h = %{ delete $o{headers} // {} };
 	my %auth;
-	if ($u && $u->{token}) { %auth = (token => $u->{token}) }
-	elsif ($u) { %h = (%{ $u->{headers} }, %h) }
+	%auth = (token => $u->{token}) if $u;
 	return $srv->req($m, $path, %auth, headers => \%h, %o);
 }
 
