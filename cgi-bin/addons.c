@@ -248,16 +248,14 @@ vehicle_state(struct req *r)
 	vehicle_free(&v);
 }
 
-#define ADM	{ R_ADM, "role_not_allowed", 0 }
-#define OWNC	{ R_OWN, "role_not_allowed", PF_CONSENT }
 
 static const struct route routes[] = {
-	{ "GET", "/config", ADM, config_list },
-	{ "POST", "/config/{addon_key}", ADM, config_set },
-	{ "POST", "/entitlements/{addon_key}", ADM, entitlement_set },
-	{ "POST", "/vehicles/{vehicle_id}/enable", OWNC, vehicle_enable },
-	{ "POST", "/vehicles/{vehicle_id}/disable", OWNC, vehicle_disable },
-	{ "GET", "/vehicles/{vehicle_id}/{addon_key}", OWNC, vehicle_state },
+	{ "GET", "/config", POLICY_ADM, config_list },
+	{ "POST", "/config/{addon_key}", POLICY_ADM, config_set },
+	{ "POST", "/entitlements/{addon_key}", POLICY_ADM, entitlement_set },
+	{ "POST", "/vehicles/{vehicle_id}/enable", POLICY_OWN_CONSENT, vehicle_enable },
+	{ "POST", "/vehicles/{vehicle_id}/disable", POLICY_OWN_CONSENT, vehicle_disable },
+	{ "GET", "/vehicles/{vehicle_id}/{addon_key}", POLICY_OWN_CONSENT, vehicle_state },
 };
 
 int

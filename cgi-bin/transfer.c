@@ -7,14 +7,13 @@
 #include "app.h"
 #include "transfer.h"
 
-#define OWN	{ R_OWN, "role_not_allowed", PF_CONSENT }
 
 static const struct route routes[] = {
-	{ "POST", "/create", OWN, transfer_h_create_owner },
-	{ "POST", "/redeem", OWN, transfer_h_redeem },
-	{ "POST", "/cancel", OWN, transfer_h_cancel },
-	{ "POST", "/extend", OWN, transfer_h_extend },
-	{ "GET", "/status/{transfer_id}", OWN, transfer_h_status_owner },
+	{ "POST", "/create", POLICY_OWN_CONSENT, transfer_h_create_owner },
+	{ "POST", "/redeem", POLICY_OWN_CONSENT, transfer_h_redeem },
+	{ "POST", "/cancel", POLICY_OWN_CONSENT, transfer_h_cancel },
+	{ "POST", "/extend", POLICY_OWN_CONSENT, transfer_h_extend },
+	{ "GET", "/status/{transfer_id}", POLICY_OWN_CONSENT, transfer_h_status_owner },
 };
 
 int

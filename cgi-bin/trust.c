@@ -311,14 +311,13 @@ out:
 	folder_free(&f);
 }
 
-#define OWNC	{ R_OWN, "role_not_allowed", PF_CONSENT }
 
 static const struct route routes[] = {
-	{ "GET", "/folders", OWNC, folders_list },
-	{ "POST", "/folders", OWNC, folders_create },
-	{ "GET", "/folders/{folder_id}", OWNC, folder_read },
-	{ "PATCH", "/folders/{folder_id}", OWNC, folder_patch },
-	{ "DELETE", "/folders/{folder_id}", OWNC, folder_del },
+	{ "GET", "/folders", POLICY_OWN_CONSENT, folders_list },
+	{ "POST", "/folders", POLICY_OWN_CONSENT, folders_create },
+	{ "GET", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_read },
+	{ "PATCH", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_patch },
+	{ "DELETE", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_del },
 };
 
 int

@@ -616,24 +616,23 @@ entry_history_h(struct req *r)
 	vehicle_free(&v);
 }
 
-#define OWN_POLICY	{ R_OWN, "role_not_allowed", PF_CONSENT }
 #define ADM_POLICY	{ R_ADM, "role_not_allowed", PF_CONSENT }
 
 static const struct route routes[] = {
-	{ "POST", "/", OWN_POLICY, vehicles_create },
-	{ "GET", "/", OWN_POLICY, vehicles_list },
-	{ "GET", "/{vehicle_id}", OWN_POLICY, vehicle_get },
-	{ "PATCH", "/{vehicle_id}", OWN_POLICY, vehicle_patch },
-	{ "DELETE", "/{vehicle_id}", OWN_POLICY, vehicle_delete },
+	{ "POST", "/", POLICY_OWN_CONSENT, vehicles_create },
+	{ "GET", "/", POLICY_OWN_CONSENT, vehicles_list },
+	{ "GET", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_get },
+	{ "PATCH", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_patch },
+	{ "DELETE", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_delete },
 	{ "POST", "/{vehicle_id}/restore", ADM_POLICY, vehicle_restore_h },
-	{ "GET", "/{vehicle_id}/qr.svg", OWN_POLICY, vehicle_qr_svg },
-	{ "GET", "/{vehicle_id}/qr.png", OWN_POLICY, vehicle_qr_png },
-	{ "GET", "/{vehicle_id}/trust-summary", OWN_POLICY, vehicle_trust },
-	{ "GET", "/{vehicle_id}/entries", OWN_POLICY, entries_list },
-	{ "POST", "/{vehicle_id}/entries", OWN_POLICY, entries_create },
-	{ "POST", "/{vehicle_id}/entries/{entry_id}/revisions", OWN_POLICY,
+	{ "GET", "/{vehicle_id}/qr.svg", POLICY_OWN_CONSENT, vehicle_qr_svg },
+	{ "GET", "/{vehicle_id}/qr.png", POLICY_OWN_CONSENT, vehicle_qr_png },
+	{ "GET", "/{vehicle_id}/trust-summary", POLICY_OWN_CONSENT, vehicle_trust },
+	{ "GET", "/{vehicle_id}/entries", POLICY_OWN_CONSENT, entries_list },
+	{ "POST", "/{vehicle_id}/entries", POLICY_OWN_CONSENT, entries_create },
+	{ "POST", "/{vehicle_id}/entries/{entry_id}/revisions", POLICY_OWN_CONSENT,
 	    entry_revisions },
-	{ "GET", "/{vehicle_id}/entries/{entry_id}/history", OWN_POLICY,
+	{ "GET", "/{vehicle_id}/entries/{entry_id}/history", POLICY_OWN_CONSENT,
 	    entry_history_h },
 };
 

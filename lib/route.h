@@ -40,6 +40,10 @@ struct policy {
 	unsigned	 flags;
 };
 
+/* The product routes' common policies (api.md 1): moderators refused. */
+#define POLICY_OWN_CONSENT	{ R_OWN, "role_not_allowed", PF_CONSENT }
+#define POLICY_ADM		{ R_ADM, "role_not_allowed", 0 }
+
 typedef void (*handler_fn)(struct req *);
 
 struct route {
