@@ -48,7 +48,8 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -fno-pie $(OPT) $(WARN) $(SAN) $(PKG_CFLAGS) \
 	   -DLTC_CONF_PATH='"$(CONF_PATH)"' -Ilib
 LDFLAGS += -no-pie $(SAN)
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+LIB_HDR := $(wildcard lib/*/*.h)
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CGI_SRC := $(sort $(wildcard cgi-bin/*.c))
 CGIS    := $(CGI_SRC:cgi-bin/%.c=$(BUILD)/cgi-bin/%)
@@ -56,10 +57,10 @@ UNIT_SRC := $(sort $(wildcard t/unit/*.c))
 UNITS   := $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/%.t)
 LIBLTC  := $(BUILD)/libltc.a
 
-.PHONY: all run test check check-asan fuzz bench install clean deps units
+.PHONY: all run test check check-asan check-layers fuzz bench install clean deps units
 all: $(LIBLTC) $(CGIS) $(BUILD)/bin/ltcctl $(UNITS)
 
-$(BUILD)/lib/%.o: lib/%.c lib/*.h Makefile
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -85,6 +86,10 @@ $(BUILD)/t/%.t: t/unit/%.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
 
+# The include direction of lib/ (README "Layout").
+check-layers:
+	@sh bin/check-layers.sh .
+
 deps:
 	@sh bin/deps.sh
 
@@ -106,9 +111,9 @@ check-asan:
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB := lib/util.c lib/arena.c lib/form.c lib/html.c lib/route.c lib/multipart.c
+FUZZ_LIB := lib/base/util.c lib/base/arena.c lib/http/form.c lib/http/html.c lib/http/route.c lib/http/multipart.c
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIB) lib/*.h
+build-fuzz/%: fuzz/%.c $(FUZZ_LIB) $(LIB_HDR)
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -DLTC_SCHEMA_VERSION=$(SCHEMA_VERSION) $(PKG_CFLAGS) -Ilib -o $@ $< $(FUZZ_LIB) -ljansson

@@ -10,13 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
-#include "crypto.h"
-#include "db.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/crypto.h"
+#include "store/db.h"
 #include "ltcctl.h"
-#include "migrate.h"
-#include "audit.h"
+#include "store/migrate.h"
+#include "store/audit.h"
 
 static int	 cmd_help(int, char **);
 static int	 cmd_version(int, char **);
@@ -79,10 +79,10 @@ ctl_config(void)
 	return config_load(print_problem);
 }
 
-sqlite3 *
+struct db *
 ctl_db(int create)
 {
-	sqlite3 *db;
+	struct db *db;
 
 	if (db_open(cfg.db_path, create != 0, &db) != DB_OK) {
 		fprintf(stderr, "ltcctl: cannot open the database\n");
@@ -104,7 +104,7 @@ ctl_mask_email(const char *e)
 static int
 cmd_version(int argc, char **argv)
 {
-	sqlite3 *db;
+	struct db *db;
 
 	(void)argc;
 	(void)argv;
@@ -175,8 +175,8 @@ cmd_init(int argc, char **argv)
 	const char *sub[] = { "storage", "storage/documents", "storage/tmp",
 	    "outbox", "backups", "locks", NULL };
 	int from, to, i, ok;
-	sqlite3 *db;
-	char *p, *mode = NULL;
+	struct db *db;
+	char *p, mode[32];
 
 	(void)argc;
 	(void)argv;
@@ -204,21 +204,13 @@ cmd_init(int argc, char **argv)
 	if (db == NULL)
 		return EX_FAIL;
 	chmod(cfg.db_path, 0600);
-	if (sqlite3_exec(db, strcmp(cfg.journal_mode, "wal") == 0 ?
-	    "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	if (db_pragma(db, "journal_mode", strcmp(cfg.journal_mode, "wal") == 0 ?
+	    "WAL" : "DELETE", mode, sizeof(mode)) != DB_OK)
 		fprintf(stderr, "ltcctl: WARN journal mode could not be set\n");
-	else if (strcmp(cfg.journal_mode, "wal") == 0) {
-		sqlite3_stmt *st = db_prep(db, "PRAGMA journal_mode", NULL);
-
-		if (st != NULL && db_step(st) == 1)
-			mode = db_dup(st, 0);
-		sqlite3_finalize(st);
-		if (mode == NULL || strcmp(mode, "wal") != 0)
-			fprintf(stderr, "ltcctl: WARN WAL is not available on "
-			    "this filesystem; set journal_mode = delete\n");
-		free(mode);
-	}
+	else if (strcmp(cfg.journal_mode, "wal") == 0 &&
+	    strcmp(mode, "wal") != 0)
+		fprintf(stderr, "ltcctl: WARN WAL is not available on "
+		    "this filesystem; set journal_mode = delete\n");
 	if (migrate_apply(db, migrations, nmigrations, &from, &to) != 0) {
 		db_close(db);
 		return EX_FAIL;
@@ -232,7 +224,7 @@ int
 cmd_migrate(int argc, char **argv)
 {
 	int from, to, no_backup = 0, i;
-	sqlite3 *db;
+	struct db *db;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-backup") == 0)
@@ -270,7 +262,7 @@ cmd_maintenance(int argc, char **argv)
 	char *flag = xasprintf("%s/maintenance", cfg.data_dir);
 	struct stat sb;
 	int rc = EX_OK;
-	sqlite3 *db;
+	struct db *db;
 
 	if (argc != 2) {
 		free(flag);

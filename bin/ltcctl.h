@@ -6,7 +6,8 @@
 #ifndef LTC_LTCCTL_H
 #define LTC_LTCCTL_H
 
-#include <sqlite3.h>
+#include "store/db.h"
+
 
 #define EX_OK		0
 #define EX_FAIL		1
@@ -16,7 +17,7 @@
 /* Loads the configuration; prints problems and returns false if invalid. */
 int	 ctl_config(void);
 /* Opens the configured database (creating it if create); NULL on failure. */
-sqlite3	*ctl_db(int create);
+struct db	*ctl_db(int create);
 /* "m***@example.org" for printing; caller frees. */
 char	*ctl_mask_email(const char *);
 
@@ -30,6 +31,6 @@ int	 cmd_user(int, char **);
 int	 cmd_bootstrap_superadmin(int, char **);
 
 /* Backup into dir (NULL = backup_dir/ltc-<ts>); used by migrate too. */
-int	 ctl_backup_to(sqlite3 *, const char *dest, char *made, size_t madelen);
+int	 ctl_backup_to(struct db *, const char *dest, char *made, size_t madelen);
 
 #endif

@@ -17,13 +17,13 @@
 
 #include <openssl/evp.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "config.h"
-#include "crypto.h"
-#include "db.h"
+#include "store/audit.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/crypto.h"
+#include "store/db.h"
 #include "ltcctl.h"
-#include "migrate.h"
+#include "store/migrate.h"
 
 /* SHA-256 of a file as 64 hex chars; false if unreadable. */
 static bool
@@ -173,12 +173,10 @@ rm_rf(const char *path)
 }
 
 int
-ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
+ctl_backup_to(struct db *db, const char *dest, char *made, size_t madelen)
 {
 	char ts[17], sha[65], *dir, *dbfile, *prev = NULL, *path;
-	sqlite3 *out = NULL;
-	sqlite3_backup *bk;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct buf manifest = { 0 };
 	size_t nb, i, files = 0;
 	char **names;
@@ -205,20 +203,10 @@ ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
 		goto done;
 	}
 	dbfile = xasprintf("%s/ltc.sqlite", dir);
-	if (sqlite3_open_v2(dbfile, &out, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (db_backup(db, dbfile) != DB_OK) {
 		free(dbfile);
 		goto done;
 	}
-	bk = sqlite3_backup_init(out, "main", db, "main");
-	if (bk == NULL || sqlite3_backup_step(bk, -1) != SQLITE_DONE) {
-		sqlite3_backup_finish(bk);
-		free(dbfile);
-		goto done;
-	}
-	sqlite3_backup_finish(bk);
-	sqlite3_close(out);
-	out = NULL;
 	chmod(dbfile, 0600);
 	if (!file_sha256(dbfile, sha)) {
 		free(dbfile);
@@ -260,7 +248,7 @@ ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
 		if (!linked && !copy_file(src, dst)) {
 			free(src);
 			free(dst);
-			sqlite3_finalize(st);
+			db_finalize(st);
 			goto done;
 		}
 		buf_printf(&manifest, "%s  storage/%s\n", sha, key);
@@ -268,7 +256,7 @@ ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
 		free(src);
 		free(dst);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 
 	path = xasprintf("%s/MANIFEST", dir);
 	f = fopen(path, "w");
@@ -313,8 +301,6 @@ ctl_backup_to(sqlite3 *db, const char *dest, char *made, size_t madelen)
 	snprintf(made, madelen, "%s", dir);
 	rc = 0;
 done:
-	if (out != NULL)
-		sqlite3_close(out);
 	for (i = 0; names != NULL && i < nb; i++)
 		free(names[i]);
 	free(names);
@@ -329,7 +315,7 @@ cmd_backup(int argc, char **argv)
 {
 	const char *dest = NULL;
 	char made[4096];
-	sqlite3 *db;
+	struct db *db;
 	int rc;
 
 	if (argc == 3 && strcmp(argv[1], "--dest") == 0)
@@ -436,7 +422,7 @@ install_files(const char *dir)
 
 /* Re-applies tombstones newer than the backup (ops.md 6.3 step 5). */
 static int
-apply_tombstones(sqlite3 *db, const char *since)
+apply_tombstones(struct db *db, const char *since)
 {
 	char *path = xasprintf("%s/tombstones.log", cfg.data_dir), line[512];
 	FILE *f = fopen(path, "r");
@@ -447,7 +433,7 @@ apply_tombstones(sqlite3 *db, const char *since)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char ts[64], kind[32], id[64], reason[64];
-		sqlite3_stmt *st;
+		struct db_stmt *st;
 
 		if (sscanf(line, "%63s %31s %63s %63s", ts, kind, id, reason) != 4 ||
 		    strcmp(kind, "document") != 0 || strcmp(ts, since) <= 0)
@@ -468,7 +454,7 @@ apply_tombstones(sqlite3 *db, const char *since)
 			    "sss", ts, reason, id);
 			n++;
 		}
-		sqlite3_finalize(st);
+		db_finalize(st);
 	}
 	fclose(f);
 	return n;
@@ -506,7 +492,7 @@ cmd_restore(int argc, char **argv)
 	char ts[17], *aside, *since, *src, *tmp, *docs, *p;
 	struct stat sb;
 	int from, to, was_on, n;
-	sqlite3 *db;
+	struct db *db;
 
 	if (argc != 3 || strcmp(argv[2], "--yes") != 0) {
 		fprintf(stderr, "usage: ltcctl restore BACKUP_DIR --yes\n");
@@ -619,7 +605,7 @@ check_mode(int *n, const char *path, const char *what)
 
 /* Files under storage/documents not referenced by a non-deleted row. */
 static void
-orphans(sqlite3 *db, const char *dir, const char *rel, int *n)
+orphans(struct db *db, const char *dir, const char *rel, int *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -637,12 +623,12 @@ orphans(sqlite3 *db, const char *dir, const char *rel, int *n)
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			orphans(db, path, key, n);
 		else {
-			sqlite3_stmt *st = db_prep(db, "SELECT 1 FROM documents "
+			struct db_stmt *st = db_prep(db, "SELECT 1 FROM documents "
 			    "WHERE storage_key = ? AND deleted_at IS NULL", "s", key);
 
 			if (st != NULL && db_step(st) != 1)
 				finding(n, "orphan file in document storage");
-			sqlite3_finalize(st);
+			db_finalize(st);
 		}
 		free(path);
 		free(key);
@@ -653,8 +639,8 @@ orphans(sqlite3 *db, const char *dir, const char *rel, int *n)
 int
 cmd_verify(int argc, char **argv)
 {
-	sqlite3_stmt *st;
-	sqlite3 *db;
+	struct db_stmt *st;
+	struct db *db;
 	int n = 0;
 	char *docs;
 
@@ -666,11 +652,11 @@ cmd_verify(int argc, char **argv)
 	st = db_prep(db, "PRAGMA integrity_check", NULL);
 	if (st == NULL || db_step(st) != 1 || !str_eq(db_text(st, 0), "ok"))
 		finding(&n, "integrity_check failed");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = db_prep(db, "PRAGMA foreign_key_check", NULL);
 	if (st != NULL && db_step(st) == 1)
 		finding(&n, "foreign_key_check found violations");
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (db_user_version(db) != LTC_SCHEMA_VERSION)
 		finding(&n, "schema version differs from this binary");
 	st = db_prep(db, "SELECT storage_key, checksum_sha256 FROM documents "
@@ -688,7 +674,7 @@ cmd_verify(int argc, char **argv)
 			finding(&n, "document file checksum mismatch");
 		free(file);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	docs = xasprintf("%s/documents", cfg.storage_dir);
 	orphans(db, docs, "documents", &n);
 	free(docs);

@@ -8,16 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "clock.h"
-#include "config.h"
-#include "crypto.h"
-#include "db.h"
-#include "email.h"
+#include "store/audit.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/crypto.h"
+#include "store/db.h"
+#include "domain/email.h"
 #include "ltcctl.h"
-#include "password.h"
-#include "session.h"
-#include "user.h"
+#include "domain/password.h"
+#include "store/session.h"
+#include "store/user.h"
 
 static json_t *
 role_meta(const char *role)
@@ -29,7 +29,7 @@ role_meta(const char *role)
 }
 
 static bool
-cli_audit(sqlite3 *db, const char *action, const char *user_id, json_t *meta)
+cli_audit(struct db *db, const char *action, const char *user_id, json_t *meta)
 {
 	return audit_cli(db, &(struct audit_ev){ .action = action,
 	    .target_type = "USER", .target_id = user_id, .meta = meta });
@@ -57,7 +57,7 @@ email_arg(const char *arg)
 
 /* Looks the account up by id or address: 1 found, 0 not, -1 error. */
 static int
-find_user(sqlite3 *db, const char *arg, struct user *u)
+find_user(struct db *db, const char *arg, struct user *u)
 {
 	char h[B64URL_HMAC_LEN], *e;
 	int rc;
@@ -79,7 +79,7 @@ find_user(sqlite3 *db, const char *arg, struct user *u)
 }
 
 static void
-rollback_msg(sqlite3 *db)
+rollback_msg(struct db *db)
 {
 	db_rollback(db);
 	fprintf(stderr, "ltcctl: database error\n");
@@ -123,7 +123,7 @@ user_add(int argc, char **argv)
 	struct user u;
 	enum pw_result pr;
 	int64_t now = clock_now();
-	sqlite3 *db = NULL;
+	struct db *db = NULL;
 	int i, rc = EX_FAIL, found;
 
 	if (argc < 2)
@@ -195,7 +195,7 @@ user_role(int argc, char **argv)
 {
 	int64_t now = clock_now();
 	struct user u;
-	sqlite3 *db;
+	struct db *db;
 	int rc = EX_FAIL, last;
 
 	if (argc != 3) {
@@ -248,7 +248,7 @@ user_status(int argc, char **argv, bool disable)
 {
 	int64_t now = clock_now();
 	struct user u;
-	sqlite3 *db;
+	struct db *db;
 	int rc = EX_FAIL, last;
 
 	if (argc != 2) {
@@ -307,7 +307,7 @@ user_show(int argc, char **argv)
 	int64_t sessions = 0, vehicles = 0;
 	char *plain = NULL, *masked, *aad;
 	struct user u;
-	sqlite3 *db;
+	struct db *db;
 	int rc = EX_FAIL;
 
 	if (argc != 2) {
@@ -370,7 +370,7 @@ user_revoke(int argc, char **argv)
 {
 	int64_t now = clock_now(), n;
 	struct user u;
-	sqlite3 *db;
+	struct db *db;
 	int rc = EX_FAIL;
 
 	if (argc != 2) {
@@ -394,7 +394,7 @@ user_revoke(int argc, char **argv)
 		rollback_msg(db);
 		goto out;
 	}
-	n = sqlite3_changes(db);
+	n = db_changes(db);
 	if (!audit_cli(db, &(struct audit_ev){ .action = "SESSION_REVOKED",
 	    .target_type = "USER", .target_id = u.user_id,
 	    .meta = json_pack("{s:s,s:I}", "revoke_reason", "admin",
@@ -438,7 +438,7 @@ cmd_bootstrap_superadmin(int argc, char **argv)
 	char h[B64URL_HMAC_LEN], id[UUID_LEN], *email;
 	int64_t now = clock_now(), n;
 	struct user u;
-	sqlite3 *db;
+	struct db *db;
 	int rc = EX_FAIL, found;
 	bool created = false;
 

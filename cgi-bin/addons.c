@@ -5,13 +5,13 @@
  */
 #include <string.h>
 
-#include "addon.h"
-#include "app.h"
-#include "audit.h"
-#include "db.h"
-#include "response.h"
-#include "valid.h"
-#include "vehicle.h"
+#include "store/addon.h"
+#include "http/app.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "http/response.h"
+#include "http/valid.h"
+#include "store/vehicle.h"
 
 static void
 ok_true(struct req *r)
@@ -26,7 +26,7 @@ ok_true(struct req *r)
 static bool
 commit(struct req *r)
 {
-	if (db_commit(r->db) != DB_OK) {
+	if (db_commit(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return false;
 	}
@@ -37,7 +37,7 @@ commit(struct req *r)
 static void
 config_list(struct req *r)
 {
-	json_t *a = addon_config_list(r->db);
+	json_t *a = addon_config_list(r->cx.db);
 
 	if (a == NULL) {
 		resp_db_error(r);
@@ -62,8 +62,8 @@ config_set(struct req *r)
 	v_bool(r, body, "body", "admin_only", 0, &c.admin_only);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK ||
-	    !addon_config_set(r->db, key, &c, r->now)) {
+	if (db_begin(r->cx.db) != DB_OK ||
+	    !addon_config_set(r->cx.db, key, &c, r->cx.now)) {
 		resp_db_error(r);
 		return;
 	}
@@ -111,8 +111,8 @@ entitlement_set(struct req *r)
 	v_int(r, body, "body", "quantity", 0, 1, 1000, &quantity);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK || !addon_entitlement_set(r->db, user_id,
-	    key, enabled, quantity, r->now)) {
+	if (db_begin(r->cx.db) != DB_OK || !addon_entitlement_set(r->cx.db, user_id,
+	    key, enabled, quantity, r->cx.now)) {
 		resp_db_error(r);
 		return;
 	}
@@ -139,7 +139,7 @@ state_reply(struct req *r, const char *vehicle_id, const char *key)
 	struct addon_state s;
 	int rc;
 
-	rc = addon_state_get(r->db, vehicle_id, key, &s);
+	rc = addon_state_get(r->cx.db, vehicle_id, key, &s);
 	if (rc < 0) {
 		resp_db_error(r);
 		return false;
@@ -179,7 +179,7 @@ vehicle_enable(struct req *r)
 	key = addon_key_member(r, body, "body", "addon_key", NULL, false);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
@@ -188,7 +188,7 @@ vehicle_enable(struct req *r)
 	if (addon_gate(r, &(struct addon_target){ v.public_id,
 	    v.owner_user_id, key }, ADDON_STYLE_ENABLE, &gf) <= 0)
 		goto out;
-	if (!addon_state_activate(r->db, v.public_id, key, r->now)) {
+	if (!addon_state_activate(r->cx.db, v.public_id, key, r->cx.now)) {
 		resp_db_error(r);
 		goto out;
 	}
@@ -212,14 +212,14 @@ vehicle_disable(struct req *r)
 	key = addon_key_member(r, body, "body", "addon_key", NULL, true);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
 	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
 		return;
 	/* The first stamp stays: a disabled vehicle is still grandfathered. */
-	rc = addon_state_deactivate(r->db, v.public_id, key, r->now);
+	rc = addon_state_deactivate(r->cx.db, v.public_id, key, r->cx.now);
 	if (rc < 0)
 		resp_db_error(r);
 	else if (rc == 0)

@@ -12,15 +12,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "admin_users.h"
-#include "app.h"
-#include "audit.h"
-#include "business.h"
-#include "clock.h"
-#include "db.h"
-#include "response.h"
-#include "stepup.h"
-#include "valid.h"
+#include "store/admin_users.h"
+#include "http/app.h"
+#include "store/audit.h"
+#include "store/business.h"
+#include "base/clock.h"
+#include "store/db.h"
+#include "http/response.h"
+#include "store/stepup.h"
+#include "http/valid.h"
 
 #define MOD_BLOCK	"role_not_allowed"
 
@@ -28,24 +28,21 @@
 static void
 fail(struct req *r, int status, const char *detail)
 {
-	db_rollback(r->db);
+	db_rollback(r->cx.db);
 	resp_detail(r, status, detail);
 }
 
 static void
 fail_db(struct req *r)
 {
-	enum db_status s = db_last_status();
-
-	db_rollback(r->db);
-	db_set_status(s);
+	db_rollback(r->cx.db);
 	resp_db_error(r);
 }
 
 static bool
 commit(struct req *r)
 {
-	if (db_commit(r->db) != DB_OK) {
+	if (db_commit(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return false;
 	}
@@ -78,7 +75,7 @@ reason_provided(const char *reason)
 static const char *
 trim_lower(struct req *r, const char *s)
 {
-	char *t = arena_strdup(&r->arena, s);
+	char *t = arena_strdup(&r->cx.arena, s);
 
 	str_trim(t);
 	str_lower_ascii(t);
@@ -116,7 +113,7 @@ users_list(struct req *r)
 		resp_json(r, 200, json_array());
 		return;
 	}
-	list = admin_user_list(r->db, email != NULL ? key : NULL, limit,
+	list = admin_user_list(r->cx.db, email != NULL ? key : NULL, limit,
 	    offset);
 	if (list == NULL) {
 		resp_db_error(r);
@@ -130,7 +127,7 @@ users_list(struct req *r)
 static void
 businesses_list(struct req *r)
 {
-	json_t *list = business_list(r->db);
+	json_t *list = business_list(r->cx.db);
 
 	if (list == NULL) {
 		resp_db_error(r);
@@ -160,11 +157,11 @@ stepup_grant_post(struct req *r)
 		resp_detail(r, 400, "invalid_step_up_scope");
 		return;
 	}
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
-	if (!stepup_grant(r->db, r->actor.user_id, scope, r->now, ttl, token,
+	if (!stepup_grant(r->cx.db, r->cx.actor.user_id, scope, r->cx.now, ttl, token,
 	    &expires)) {
 		fail_db(r);
 		return;
@@ -173,7 +170,7 @@ stepup_grant_post(struct req *r)
 	json_object_set_new(meta, "scope", json_string(scope));
 	json_object_set_new(meta, "ttl_seconds", json_integer(ttl));
 	if (!audit(r, &(struct audit_ev){ .action = "ADMIN_STEP_UP_GRANTED",
-	    .target_type = "USER", .target_id = r->actor.user_id,
+	    .target_type = "USER", .target_id = r->cx.actor.user_id,
 	    .meta = meta })) {
 		fail_db(r);
 		return;
@@ -207,17 +204,17 @@ role_change(struct req *r, const char *new_role, const char *reason,
 {
 	const char *uid = path_id(r, "user_id");
 	char old[33], status[16], at[TS_API_LEN];
-	bool actor_sa = r->actor.role == ROLE_SUPERADMIN;
+	bool actor_sa = r->cx.actor.role == ROLE_SUPERADMIN;
 	json_t *meta, *o;
 	int rc;
 
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
 	if (!stepup_require(r, scope))
 		return;
-	rc = uid != NULL ? admin_user_get(r->db, uid, old, status) : 0;
+	rc = uid != NULL ? admin_user_get(r->cx.db, uid, old, status) : 0;
 	if (rc < 0) {
 		fail_db(r);
 		return;
@@ -232,7 +229,7 @@ role_change(struct req *r, const char *new_role, const char *reason,
 	}
 	if (strcmp(old, "superadmin") == 0 && strcmp(status, "active") == 0 &&
 	    strcmp(new_role, "superadmin") != 0) {
-		int64_t others = admin_superadmins_active(r->db, uid);
+		int64_t others = admin_superadmins_active(r->cx.db, uid);
 
 		if (others < 0) {
 			fail_db(r);
@@ -243,7 +240,7 @@ role_change(struct req *r, const char *new_role, const char *reason,
 			return;
 		}
 	}
-	if (!admin_user_set_role(r->db, uid, new_role, r->now)) {
+	if (!admin_user_set_role(r->cx.db, uid, new_role, r->cx.now)) {
 		fail_db(r);
 		return;
 	}
@@ -259,7 +256,7 @@ role_change(struct req *r, const char *new_role, const char *reason,
 	}
 	if (!commit(r))
 		return;
-	ts_api(r->now, at);
+	ts_api(r->cx.now, at);
 	o = json_object();
 	json_object_set_new(o, "ok", json_true());
 	json_object_set_new(o, "user_id", json_string(uid));
@@ -286,7 +283,7 @@ user_role_post(struct req *r)
 		return;
 	}
 	if (strcmp(role, "superadmin") == 0 &&
-	    r->actor.role != ROLE_SUPERADMIN) {
+	    r->cx.actor.role != ROLE_SUPERADMIN) {
 		resp_detail(r, 403, "superadmin_required");
 		return;
 	}
@@ -339,13 +336,13 @@ static void
 business_answer(struct req *r, const char *id)
 {
 	struct business b;
-	int rc = business_find(r->db, id, &b);
+	int rc = business_find(r->cx.db, id, &b);
 
 	if (rc <= 0) {
 		if (rc < 0)
 			fail_db(r);
 		else {
-			db_rollback(r->db);
+			db_rollback(r->cx.db);
 			resp_internal(r, "internal");
 		}
 		return;
@@ -373,13 +370,13 @@ business_create(struct req *r)
 	reason = v_str(r, body, "body", "reason", 0, 0, 200);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
 	if (bid != NULL) {
 		/* An existing id is answered unchanged: no check, no audit. */
-		rc = business_find(r->db, bid, &b);
+		rc = business_find(r->cx.db, bid, &b);
 		business_free(&b);
 		if (rc < 0) {
 			fail_db(r);
@@ -390,7 +387,7 @@ business_create(struct req *r)
 			return;
 		}
 	}
-	rc = admin_user_get(r->db, owner, role, status);
+	rc = admin_user_get(r->cx.db, owner, role, status);
 	if (rc < 0) {
 		fail_db(r);
 		return;
@@ -401,13 +398,13 @@ business_create(struct req *r)
 	}
 	if (bid == NULL) {
 		if (!uuid4(fresh)) {
-			db_rollback(r->db);
+			db_rollback(r->cx.db);
 			resp_internal(r, "internal");
 			return;
 		}
 		bid = fresh;
 	}
-	if (!business_insert(r->db, bid, owner, r->now) ||
+	if (!business_insert(r->cx.db, bid, owner, r->cx.now) ||
 	    !business_audit(r, "VIP_BUSINESS_CREATED", bid, 0, reason, true)) {
 		fail_db(r);
 		return;
@@ -424,13 +421,13 @@ business_approve_post(struct req *r)
 	int rc;
 
 	/* No body: whatever was sent is ignored. */
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
 	if (!stepup_require(r, "vip_business_approve"))
 		return;
-	rc = id != NULL ? business_find(r->db, id, &b) : 0;
+	rc = id != NULL ? business_find(r->cx.db, id, &b) : 0;
 	if (rc < 0) {
 		fail_db(r);
 		return;
@@ -440,8 +437,8 @@ business_approve_post(struct req *r)
 		return;
 	}
 	business_free(&b);
-	if (!business_approve(r->db, id, r->actor.user_id, r->now) ||
-	    (staff = business_staff_count(r->db, id)) < 0 ||
+	if (!business_approve(r->cx.db, id, r->cx.actor.user_id, r->cx.now) ||
+	    (staff = business_staff_count(r->cx.db, id)) < 0 ||
 	    !business_audit(r, "VIP_BUSINESS_APPROVED", id, staff, NULL,
 	    false)) {
 		fail_db(r);
@@ -467,13 +464,13 @@ business_staff_post(struct req *r)
 	reason = v_str(r, body, "body", "reason", 0, 0, 200);
 	if (v_done(r))
 		return;
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
 	}
 	if (!stepup_require(r, "vip_business_staff"))
 		return;
-	rc = id != NULL ? business_find(r->db, id, &b) : 0;
+	rc = id != NULL ? business_find(r->cx.db, id, &b) : 0;
 	if (rc < 0) {
 		fail_db(r);
 		return;
@@ -482,7 +479,7 @@ business_staff_post(struct req *r)
 		fail(r, 404, "business_not_found");
 		return;
 	}
-	rc = uid != NULL ? admin_user_get(r->db, uid, role, status) : 0;
+	rc = uid != NULL ? admin_user_get(r->cx.db, uid, role, status) : 0;
 	if (rc <= 0) {
 		business_free(&b);
 		if (rc < 0)
@@ -500,13 +497,13 @@ business_staff_post(struct req *r)
 	noop = strcmp(b.owner_user_id, uid) == 0;
 	business_free(&b);
 	if (!noop) {
-		if ((rc = business_is_staff(r->db, id, uid)) < 0) {
+		if ((rc = business_is_staff(r->cx.db, id, uid)) < 0) {
 			fail_db(r);
 			return;
 		}
 		noop = rc == 1;
 	}
-	if ((staff = business_staff_count(r->db, id)) < 0) {
+	if ((staff = business_staff_count(r->cx.db, id)) < 0) {
 		fail_db(r);
 		return;
 	}
@@ -515,7 +512,7 @@ business_staff_post(struct req *r)
 		return;
 	}
 	if (!noop) {
-		if (!business_staff_add(r->db, id, uid, r->now)) {
+		if (!business_staff_add(r->cx.db, id, uid, r->cx.now)) {
 			fail_db(r);
 			return;
 		}
@@ -528,7 +525,7 @@ business_staff_post(struct req *r)
 	}
 	if (!commit(r))
 		return;
-	ts_api(r->now, at);
+	ts_api(r->cx.now, at);
 	o = json_object();
 	json_object_set_new(o, "ok", json_true());
 	json_object_set_new(o, "business_id", json_string(id));

@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "auth.h"
-#include "clock.h"
-#include "config.h"
-#include "consent.h"
-#include "email.h"
-#include "gate.h"
-#include "password.h"
-#include "response.h"
-#include "session.h"
-#include "valid.h"
+#include "http/app.h"
+#include "domain/signin.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "store/consent.h"
+#include "domain/email.h"
+#include "http/gate.h"
+#include "domain/password.h"
+#include "http/response.h"
+#include "store/session.h"
+#include "http/valid.h"
 
 #define CODE_MESSAGE \
 	"Wenn die E-Mail-Adresse g\xc3\xbcltig ist, wurde ein Code gesendet."
@@ -89,7 +89,7 @@ email_field(struct req *r, json_t *b, bool plausible)
 
 	if (e == NULL)
 		return NULL;
-	e = email_normalise(&r->arena, e);
+	e = email_normalise(&r->cx.arena, e);
 	if (plausible && !email_plausible(e)) {
 		v_add(r, "value_error", "body", "email",
 		    "Value error, value is not a valid email address");
@@ -235,7 +235,7 @@ post_password(struct req *r)
 static void
 get_me(struct req *r)
 {
-	const struct actor *a = &r->actor;
+	const struct actor *a = &r->cx.actor;
 	bool dev = a->kind == AUTH_DEV;
 	json_t *j = json_object();
 	char csrf[B64URL_HMAC_LEN], exp[TS_API_LEN];
@@ -285,15 +285,15 @@ get_consent(struct req *r)
 	json_t *j;
 	int c, rc;
 
-	if ((c = consent_complete(r, r->actor.user_id)) < 0 ||
-	    (rc = consent_latest_terms(r->db, r->actor.user_id, &version, &at,
+	if ((c = consent_complete(r, r->cx.actor.user_id)) < 0 ||
+	    (rc = consent_latest_terms(r->cx.db, r->cx.actor.user_id, &version, &at,
 	    &source)) < 0) {
 		resp_db_error(r);
 		return;
 	}
 	j = json_object();
 	json_object_set_new(j, "required_version",
-	    json_string(consent_required_version(&r->arena)));
+	    json_string(consent_required_version(&r->cx.arena)));
 	json_object_set_new(j, "has_required", json_boolean(c == 1));
 	json_object_set_new(j, "latest_version", version != NULL ?
 	    json_string(version) : json_null());
@@ -332,7 +332,7 @@ post_consent(struct req *r)
 	source = v_str(r, b, "body", "source", 0, 0, SIZE_MAX);
 	if (v_done(r))
 		return;
-	version = consent_required_version(&r->arena);
+	version = consent_required_version(&r->cx.arena);
 	if (!truthy(json_object_get(b, "agb")) ||
 	    !truthy(json_object_get(b, "datenschutz"))) {
 		j = json_object();
@@ -345,7 +345,7 @@ post_consent(struct req *r)
 		resp_db_error(r);
 		return;
 	}
-	ts_api(r->now, ts);
+	ts_api(r->cx.now, ts);
 	j = json_object();
 	json_object_set_new(j, "ok", json_true());
 	json_object_set_new(j, "consent_version", json_string(version));

@@ -7,15 +7,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "app.h"
-#include "audit.h"
-#include "clock.h"
-#include "config.h"
-#include "consent.h"
-#include "db.h"
-#include "gate.h"
-#include "response.h"
-#include "valid.h"
+#include "http/app.h"
+#include "store/audit.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "store/consent.h"
+#include "store/db.h"
+#include "http/gate.h"
+#include "http/response.h"
+#include "http/valid.h"
 
 static void
 get_current(struct req *r)
@@ -32,8 +32,8 @@ get_status(struct req *r)
 	json_t *j, *accepted;
 	int c;
 
-	if ((c = consent_complete(r, r->actor.user_id)) < 0 ||
-	    (accepted = consent_accepted_json(r->db, r->actor.user_id)) ==
+	if ((c = consent_complete(r, r->cx.actor.user_id)) < 0 ||
+	    (accepted = consent_accepted_json(r->cx.db, r->cx.actor.user_id)) ==
 	    NULL) {
 		resp_db_error(r);
 		return;
@@ -85,18 +85,18 @@ check_items(struct req *r, struct item *it, size_t n)
 	for (i = 0; i < n; i++) {
 		if (strcmp(it[i].doc_type, "terms") != 0 &&
 		    strcmp(it[i].doc_type, "privacy") != 0) {
-			refuse(r, arena_printf(&r->arena,
+			refuse(r, arena_printf(&r->cx.arena,
 			    "consents[%zu].doc_type ung\xc3\xbcltig", i));
 			return false;
 		}
 		if (blank(it[i].doc_version)) {
-			refuse(r, arena_printf(&r->arena,
+			refuse(r, arena_printf(&r->cx.arena,
 			    "consents[%zu].doc_version fehlt", i));
 			return false;
 		}
 		if (strcmp(it[i].source, "ui") != 0 &&
 		    strcmp(it[i].source, "api") != 0) {
-			refuse(r, arena_printf(&r->arena,
+			refuse(r, arena_printf(&r->cx.arena,
 			    "consents[%zu].source muss ui oder api sein", i));
 			return false;
 		}
@@ -107,7 +107,7 @@ check_items(struct req *r, struct item *it, size_t n)
 		}
 		for (k = 0; k < i; k++)
 			if (strcmp(it[k].doc_type, it[i].doc_type) == 0) {
-				refuse(r, arena_printf(&r->arena,
+				refuse(r, arena_printf(&r->cx.arena,
 				    "doc_type doppelt: %s", it[i].doc_type));
 				return false;
 			}
@@ -126,7 +126,7 @@ check_items(struct req *r, struct item *it, size_t n)
 		buf_printf(&missing, "%s:%s", req[k][0], req[k][1]);
 	}
 	if (missing.len > 0) {
-		refuse(r, arena_printf(&r->arena, "Pflicht-Consents fehlen "
+		refuse(r, arena_printf(&r->cx.arena, "Pflicht-Consents fehlen "
 		    "oder Version falsch: %s", missing.data));
 		buf_free(&missing);
 		return false;
@@ -141,7 +141,7 @@ record(struct req *r, const struct item *it, size_t n)
 	struct consent_item *ci;
 	size_t i;
 
-	ci = arena_alloc(&r->arena, (n > 0 ? n : 1) * sizeof(*ci));
+	ci = arena_alloc(&r->cx.arena, (n > 0 ? n : 1) * sizeof(*ci));
 	for (i = 0; i < n; i++) {
 		ci[i].doc_type = it[i].doc_type;
 		ci[i].doc_version = it[i].doc_version;
@@ -165,9 +165,9 @@ post_accept(struct req *r)
 		    "Input should be a valid list");
 	else if (json_is_array(list)) {
 		n = json_array_size(list);
-		it = arena_alloc(&r->arena, (n > 0 ? n : 1) * sizeof(*it));
+		it = arena_alloc(&r->cx.arena, (n > 0 ? n : 1) * sizeof(*it));
 		json_array_foreach(list, i, x) {
-			const char *loc = arena_printf(&r->arena,
+			const char *loc = arena_printf(&r->cx.arena,
 			    "body.consents.%zu", i);
 
 			memset(&it[i], 0, sizeof(it[i]));

@@ -4,8 +4,8 @@
  * the time the handler runs, so reaching it means healthy. Unknown /api
  * groups are sent here with PATH_INFO=/-unknown-group and get the JSON 404.
  */
-#include "app.h"
-#include "response.h"
+#include "http/app.h"
+#include "http/response.h"
 
 static void
 health_get(struct req *r)

@@ -7,14 +7,14 @@
  *   GET /api/public/site              small German status page (HTML)
  */
 
-#include "app.h"
-#include "config.h"
-#include "html.h"
-#include "page.h"
-#include "ratelimit.h"
-#include "response.h"
-#include "trust.h"
-#include "trustdata.h"
+#include "http/app.h"
+#include "base/config.h"
+#include "http/html.h"
+#include "http/page.h"
+#include "store/ratelimit.h"
+#include "http/response.h"
+#include "domain/ampel.h"
+#include "store/trustdata.h"
 
 static void
 public_qr(struct req *r)

@@ -4,8 +4,8 @@
  * refused on every route, status included. The handlers are shared
  * with cgi-bin/transfer (lib/transfer.c); only this table differs.
  */
-#include "app.h"
-#include "transfer.h"
+#include "http/app.h"
+#include "store/transfer.h"
 
 #define SALE	{ R_SALE, "role_not_allowed", PF_CONSENT }
 

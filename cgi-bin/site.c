@@ -13,14 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
-#include "config.h"
-#include "html.h"
-#include "page.h"
-#include "ratelimit.h"
-#include "response.h"
-#include "trust.h"
-#include "trustdata.h"
+#include "http/app.h"
+#include "base/config.h"
+#include "http/html.h"
+#include "http/page.h"
+#include "store/ratelimit.h"
+#include "http/response.h"
+#include "domain/ampel.h"
+#include "store/trustdata.h"
 
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
@@ -177,7 +177,7 @@ qr_lookup(struct req *r)
 		qr_form(r, 200, NULL);
 		return;
 	}
-	id = str_trim(arena_strdup(&r->arena, q));
+	id = str_trim(arena_strdup(&r->cx.arena, q));
 	if (*id == '\0') {
 		/* A form error, as on the other server-rendered forms. */
 		qr_form(r, 400, QR_ID_EMPTY);

@@ -4,8 +4,8 @@
  * the status of any transfer. The handlers are shared with cgi-bin/sale
  * (lib/transfer.c); only this table differs.
  */
-#include "app.h"
-#include "transfer.h"
+#include "http/app.h"
+#include "store/transfer.h"
 
 
 static const struct route routes[] = {

@@ -7,20 +7,20 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "addon.h"
-#include "app.h"
-#include "audit.h"
-#include "db.h"
-#include "folder.h"
-#include "response.h"
-#include "valid.h"
-#include "vehicle.h"
+#include "store/addon.h"
+#include "http/app.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "store/folder.h"
+#include "http/response.h"
+#include "http/valid.h"
+#include "store/vehicle.h"
 
 /* Commits, or answers the database error; true when committed. */
 static bool
 commit(struct req *r)
 {
-	if (db_commit(r->db) != DB_OK) {
+	if (db_commit(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return false;
 	}
@@ -30,7 +30,7 @@ commit(struct req *r)
 static bool
 begin(struct req *r)
 {
-	if (db_begin(r->db) != DB_OK) {
+	if (db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return false;
 	}
@@ -46,7 +46,7 @@ folder_audit(struct req *r, const char *action, const struct folder *f)
 	json_object_set_new(m, "addon_key", json_string(f->addon_key));
 	if (!audit(r, &(struct audit_ev){ .action = action,
 	    .target_type = "TRUST_FOLDER",
-	    .target_id = arena_printf(&r->arena, "%lld", (long long)f->id),
+	    .target_id = arena_printf(&r->cx.arena, "%lld", (long long)f->id),
 	    .scope = addon_scope(r, f->owner_user_id), .meta = m })) {
 		resp_db_error(r);
 		return false;
@@ -76,8 +76,8 @@ folders_list(struct req *r)
 	    v.owner_user_id, key }))
 		goto out;
 	/* Non-admins see only their own folders; admins see all. */
-	a = folder_list(r->db, v.public_id, key,
-	    actor_is_admin(r) ? NULL : r->actor.user_id);
+	a = folder_list(r->cx.db, v.public_id, key,
+	    ctx_is_admin(&r->cx) ? NULL : r->cx.actor.user_id);
 	if (a == NULL) {
 		resp_db_error(r);
 		goto out;
@@ -114,7 +114,7 @@ folders_create(struct req *r)
 	if (!folder_gate(r, &(struct addon_target){ v.public_id,
 	    v.owner_user_id, key }))
 		goto out;
-	rc = folder_title_taken(r->db, v.public_id, r->actor.user_id, title, 0);
+	rc = folder_title_taken(r->cx.db, v.public_id, r->cx.actor.user_id, title, 0);
 	if (rc < 0) {
 		resp_db_error(r);
 		goto out;
@@ -125,8 +125,8 @@ folders_create(struct req *r)
 			resp_detail(r, 409, "title_conflict");
 		goto out;
 	}
-	if (!folder_create(r->db, v.public_id, r->actor.user_id, key, title,
-	    r->now, &f)) {
+	if (!folder_create(r->cx.db, v.public_id, r->cx.actor.user_id, key, title,
+	    r->cx.now, &f)) {
 		resp_db_error(r);
 		goto out;
 	}
@@ -184,12 +184,12 @@ folder_id_param(struct req *r, int64_t *id)
 static bool
 folder_load(struct req *r, int64_t id, struct folder *f)
 {
-	bool admin = actor_is_admin(r);
+	bool admin = ctx_is_admin(&r->cx);
 	struct vehicle v;
 	int rc, vrc;
 
 	memset(f, 0, sizeof(*f));
-	rc = id > 0 ? folder_get(r->db, id, f) : 0;
+	rc = id > 0 ? folder_get(r->cx.db, id, f) : 0;
 	if (rc < 0) {
 		resp_db_error(r);
 		return false;
@@ -198,11 +198,11 @@ folder_load(struct req *r, int64_t id, struct folder *f)
 		resp_detail(r, 404, "not_found");
 		return false;
 	}
-	if (!admin && !str_eq(f->owner_user_id, r->actor.user_id)) {
+	if (!admin && !str_eq(f->owner_user_id, r->cx.actor.user_id)) {
 		resp_detail(r, 403, "forbidden");
 		goto fail;
 	}
-	vrc = vehicle_find(r->db, f->vehicle_id, &v);
+	vrc = vehicle_find(r->cx.db, f->vehicle_id, &v);
 	if (vrc < 0) {
 		resp_db_error(r);
 		goto fail;
@@ -212,7 +212,7 @@ folder_load(struct req *r, int64_t id, struct folder *f)
 		goto vfail;
 	}
 	/* domain.md 9: non-admins act only on vehicles they own. */
-	if (!admin && !str_eq(v.owner_user_id, r->actor.user_id)) {
+	if (!admin && !str_eq(v.owner_user_id, r->cx.actor.user_id)) {
 		resp_detail(r, 403, "forbidden");
 		goto vfail;
 	}
@@ -266,7 +266,7 @@ folder_patch(struct req *r)
 		goto out;
 	}
 	/* Titles are unique per (vehicle, folder owner), even for admins. */
-	rc = folder_title_taken(r->db, f.vehicle_id, f.owner_user_id, title,
+	rc = folder_title_taken(r->cx.db, f.vehicle_id, f.owner_user_id, title,
 	    f.id);
 	if (rc < 0) {
 		resp_db_error(r);
@@ -277,7 +277,7 @@ folder_patch(struct req *r)
 			resp_detail(r, 409, "title_conflict");
 		goto out;
 	}
-	if (!folder_rename(r->db, &f, title, r->now)) {
+	if (!folder_rename(r->cx.db, &f, title, r->cx.now)) {
 		resp_db_error(r);
 		goto out;
 	}
@@ -298,7 +298,7 @@ folder_del(struct req *r)
 	folder_id_param(r, &id);
 	if (v_done(r) || !begin(r) || !folder_load(r, id, &f))
 		return;
-	if (!folder_delete(r->db, f.id)) {
+	if (!folder_delete(r->cx.db, f.id)) {
 		resp_db_error(r);
 		goto out;
 	}

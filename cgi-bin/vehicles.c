@@ -8,16 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "clock.h"
-#include "config.h"
-#include "entry.h"
-#include "qr.h"
-#include "response.h"
-#include "trustdata.h"
-#include "valid.h"
-#include "vehicle.h"
-#include "vin.h"
+#include "http/app.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "store/entry.h"
+#include "domain/qr.h"
+#include "http/response.h"
+#include "store/trustdata.h"
+#include "http/valid.h"
+#include "store/vehicle.h"
+#include "domain/vin.h"
 
 /* The allowed meta keys in the order of api.md 5.1 (= storage order). */
 static const char *const meta_allowed[] = { "nickname", "accident_status",
@@ -73,10 +73,10 @@ accident_value(struct req *r, json_t *v, json_t *upd)
 		    "Input should be a valid string");
 		return;
 	}
-	t = arena_strndup(&r->arena, json_string_value(v),
+	t = arena_strndup(&r->cx.arena, json_string_value(v),
 	    json_string_length(v));
 	str_trim(t);
-	low = arena_strdup(&r->arena, t);
+	low = arena_strdup(&r->cx.arena, t);
 	str_lower_ascii(low);
 	/* An embedded NUL would cut the copy short: never a listed value. */
 	if (strlen(json_string_value(v)) != json_string_length(v) ||
@@ -154,7 +154,7 @@ meta_parse(struct req *r, json_t *meta, json_t *upd)
 			text_value(r, meta, k, 60, upd);
 		else if (strcmp(k, "year") == 0) {
 			if (v_int(r, meta, "body.meta", k, 0, 1886,
-			    year_of(r->now) + 1, &year))
+			    year_of(r->cx.now) + 1, &year))
 				json_object_set_new(upd, k, json_integer(year));
 		}
 	}
@@ -343,16 +343,16 @@ vehicles_list(struct req *r)
 	struct vehicle_query q = { .limit = -1 };
 	json_t *a;
 
-	if (actor_is_admin(r)) {
+	if (ctx_is_admin(&r->cx)) {
 		v_query_bool(r, "include_deleted", &q.include_deleted);
 		q.owner_user_id = v_query_str(r, "owner_user_id", 0, 1, 64);
 	} else
-		q.owner_user_id = r->actor.user_id;
+		q.owner_user_id = r->cx.actor.user_id;
 	v_query_int(r, "limit", 1, 1000, &q.limit);
 	v_query_int(r, "offset", 0, INT64_MAX, &q.offset);
 	if (v_done(r))
 		return;
-	if ((a = vehicle_list(r->db, &q)) == NULL) {
+	if ((a = vehicle_list(r->cx.db, &q)) == NULL) {
 		resp_db_error(r);
 		return;
 	}
@@ -419,7 +419,7 @@ vehicle_delete(struct req *r)
 		resp_db_error(r);
 	else if (rc == 0) {
 		/* A concurrent delete won: answer as if it had come first. */
-		if (actor_is_admin(r))
+		if (ctx_is_admin(&r->cx))
 			resp_detail(r, 409, "vehicle_deleted");
 		else
 			resp_detail(r, 404, "not_found");
@@ -466,7 +466,7 @@ qr_target(struct req *r, const char *id)
 	n = strlen(base);
 	if (n > 0 && base[n - 1] == '/')
 		n--;
-	return arena_printf(&r->arena, "%.*s/qr/%s", (int)n, base, id);
+	return arena_printf(&r->cx.arena, "%.*s/qr/%s", (int)n, base, id);
 }
 
 static void
@@ -487,7 +487,7 @@ vehicle_qr(struct req *r, bool png)
 		resp_internal(r, "internal");
 		return;
 	}
-	cd = arena_printf(&r->arena, "inline; filename=\"ltc-qr-%s.%s\"",
+	cd = arena_printf(&r->cx.arena, "inline; filename=\"ltc-qr-%s.%s\"",
 	    v.public_id, png ? "png" : "svg");
 	resp_raw(r, 200, png ? "image/png" : "image/svg+xml", out.data,
 	    out.len, "default-src 'none'");
@@ -517,7 +517,7 @@ vehicle_trust(struct req *r)
 	/* Admins may read a deleted vehicle: its real data counts. */
 	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
-	if (!trustdata_evaluate(r->db, &v, &res))
+	if (!trustdata_evaluate(r->cx.db, &v, &res))
 		resp_db_error(r);
 	else
 		resp_json(r, 200, trust_summary_json(&res));
@@ -538,7 +538,7 @@ entries_list(struct req *r)
 	if (v_done(r) ||
 	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
-	if ((a = entry_list(r->db, v.public_id, limit, offset)) == NULL)
+	if ((a = entry_list(r->cx.db, v.public_id, limit, offset)) == NULL)
 		resp_db_error(r);
 	else
 		resp_json(r, 200, a);
@@ -578,7 +578,7 @@ entry_revisions(struct req *r)
 		return;
 	/* Object lookup (404) before the deleted-vehicle rule (409). */
 	rc = strlen(eid) > PATH_ID_MAX ? 0 :
-	    entry_is_latest(r->db, v.public_id, eid);
+	    entry_is_latest(r->cx.db, v.public_id, eid);
 	if (rc == 1 && v.deleted_at != NULL) {
 		resp_detail(r, 409, "vehicle_deleted");
 		vehicle_free(&v);
@@ -606,7 +606,7 @@ entry_history_h(struct req *r)
 	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
 	rc = strlen(eid) > PATH_ID_MAX ? 0 :
-	    entry_history(r->db, v.public_id, eid, &out);
+	    entry_history(r->cx.db, v.public_id, eid, &out);
 	if (rc < 0)
 		resp_db_error(r);
 	else if (rc == 0)

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "form.h"
-#include "util.h"
+#include "http/form.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -21,8 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "multipart.h"
-#include "util.h"
+#include "http/multipart.h"
+#include "base/util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "route.h"
-#include "util.h"
+#include "http/route.h"
+#include "base/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&r, 0, sizeof(r));
 	pi = xstrndup((const char *)data + 1, size - 1);
-	r.path = route_normalise(&r.arena, pi);
+	r.path = route_normalise(&r.cx.arena, pi);
 	if (route_match(routes, sizeof(routes) / sizeof(routes[0]),
 	    methods[data[0] % 5], r.path, &r, &allow) == MATCH_OK) {
 		if (r.route == NULL || r.nparams > MAX_PATH_PARAMS)
@@ -50,6 +50,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	buf_free(&allow);
 	free(pi);
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	return 0;
 }

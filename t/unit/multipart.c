@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "multipart.h"
-#include "util.h"
+#include "http/multipart.h"
+#include "base/util.h"
 
 static int	 ntest, nfail;
 static char	 root[] = "/tmp/mp-t-XXXXXX";

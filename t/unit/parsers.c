@@ -5,15 +5,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "clock.h"
-#include "crypto.h"
-#include "form.h"
-#include "html.h"
-#include "request.h"
-#include "route.h"
-#include "util.h"
-#include "valid.h"
+#include "base/arena.h"
+#include "base/clock.h"
+#include "base/crypto.h"
+#include "http/form.h"
+#include "http/html.h"
+#include "http/request.h"
+#include "http/route.h"
+#include "base/util.h"
+#include "http/valid.h"
 #include "tap.h"
 
 static void h_a(struct req *r) { (void)r; }
@@ -82,27 +82,27 @@ test_route(void)
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "GET", "/drafts", &r, &allow);
 	ok(m == MATCH_OK && r.route == &routes[0], "route: literal beats param");
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "GET", "/abc", &r, &allow);
 	ok(m == MATCH_OK && r.route == &routes[1] &&
 	    strcmp(req_param(&r, "article_id"), "abc") == 0,
 	    "route: param captured");
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	memset(&r, 0, sizeof(r));
 	m = route_match(routes, 6, "DELETE", "/x/entries", &r, &allow);
 	ok(m == MATCH_METHOD && strcmp(allow.data, "GET, POST, HEAD") == 0,
 	    "route: 405 with Allow list");
 	buf_reset(&allow);
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "GET", "/x/y/z", &r, &allow) ==
 	    MATCH_NOT_FOUND, "route: unknown path");
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "HEAD", "/", &r, &allow) == MATCH_OK,
 	    "route: HEAD answered like GET");
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 	memset(&r, 0, sizeof(r));
 	ok(route_match(routes, 6, "GET", "//entries", &r, &allow) ==
 	    MATCH_NOT_FOUND, "route: empty segment is no param");
@@ -116,7 +116,7 @@ test_route(void)
 		arena_free(&a);
 	}
 	buf_free(&allow);
-	arena_free(&r.arena);
+	arena_free(&r.cx.arena);
 }
 
 static void
@@ -186,7 +186,7 @@ body_req(const char *body)
 	struct req *r = xcalloc(1, sizeof(*r));
 
 	r->body_read = true;
-	r->body = arena_strdup(&r->arena, body);
+	r->body = arena_strdup(&r->cx.arena, body);
 	r->body_len = strlen(body);
 	return r;
 }
@@ -196,7 +196,7 @@ free_req(struct req *r)
 {
 	json_decref(r->json);
 	json_decref(r->verr);
-	arena_free(&r->arena);
+	arena_free(&r->cx.arena);
 	free(r);
 }
 

@@ -14,9 +14,9 @@
 
 #include <libscrypt.h>
 
-#include "clock.h"
-#include "config.h"
-#include "password.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "domain/password.h"
 #include "tap.h"
 
 /* The same MCF with its parameter field replaced. */

@@ -16,8 +16,8 @@
 
 #include <qrencode.h>
 
-#include "qr.h"
-#include "util.h"
+#include "domain/qr.h"
+#include "base/util.h"
 
 #define URL	"http://127.0.0.1:8080/qr/7d1c2f0e-1a2b-4c3d-8e9f-0123456789ab"
 #define PLAN	24

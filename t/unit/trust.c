@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "trust.h"
+#include "domain/ampel.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -9,9 +9,9 @@
 
 #include <jansson.h>
 
-#include "crypto.h"
-#include "entry.h"
-#include "vin.h"
+#include "base/crypto.h"
+#include "store/entry.h"
+#include "domain/vin.h"
 #include "tap.h"
 
 static void

@@ -1,0 +1,227 @@
+/* page.c: see page.h. */
+#include <string.h>
+
+#include "http/html.h"
+#include "http/page.h"
+#include "http/response.h"
+#include "domain/ampel.h"
+
+static const struct {
+	const char	*href;
+	const char	*text;
+	const char	*class;
+} nav[] = {
+	{ "/", "Start", NULL },
+	{ "/faq.html", "FAQ", NULL },
+	{ "/blog/", "Blog", NULL },
+	{ "/news/", "News", NULL },
+	{ "/kontakt.html", "Kontakt", NULL },
+	{ "/login", "Anmelden", "pill" },
+};
+
+void
+page_begin(struct buf *b, const struct page_opts *o)
+{
+	size_t i;
+
+	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<title>");
+	html_esc(b, o->title);
+	if (!o->raw_title)
+		buf_puts(b, " – LifeTimeCircle");
+	buf_puts(b, "</title>\n"
+	    "<link rel=\"stylesheet\" href=\"/assets/css/site.css\">\n"
+	    "</head>\n<body>\n"
+	    /* The skip link is the first focusable element of the page. */
+	    "<a class=\"skip-link\" href=\"#main\">Zum Inhalt springen</a>\n"
+	    "<header>\n<div class=\"container header-inner\">\n"
+	    "<a class=\"brand\" href=\"/\">LifeTimeCircle · Service Heft "
+	    "4.0</a>\n<nav aria-label=\"Hauptnavigation\">\n<ul>\n");
+	for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+		buf_puts(b, "<li><a");
+		if (nav[i].class != NULL)
+			buf_printf(b, " class=\"%s\"", nav[i].class);
+		buf_printf(b, " href=\"%s\"", nav[i].href);
+		if (o->nav_current != NULL &&
+		    strcmp(o->nav_current, nav[i].href) == 0)
+			buf_puts(b, " aria-current=\"page\"");
+		buf_printf(b, ">%s</a></li>\n", nav[i].text);
+	}
+	buf_puts(b, "</ul>\n</nav>\n</div>\n</header>\n"
+	    "<main id=\"main\" tabindex=\"-1\">\n<div class=\"container\">\n");
+}
+
+void
+page_end(struct buf *b, const struct page_opts *o)
+{
+	buf_puts(b, "</div>\n</main>\n<footer>\n<div class=\"container\">\n"
+	    "<div class=\"footer-groups\">\n"
+	    "<section aria-labelledby=\"f-ltc\">\n"
+	    "<h2 id=\"f-ltc\">LifeTimeCircle</h2>\n"
+	    "<p>Digitales Fahrzeug-Serviceheft: Nachweise statt "
+	    "Behauptung.</p>\n</section>\n"
+	    "<nav aria-labelledby=\"f-links\">\n"
+	    "<h2 id=\"f-links\">Links</h2>\n<ul>\n"
+	    "<li><a href=\"/faq.html\">FAQ</a></li>\n"
+	    "<li><a href=\"/jobs.html\">Jobs</a></li>\n"
+	    "<li><a href=\"/blog/\">Blog</a></li>\n"
+	    "<li><a href=\"/news/\">News</a></li>\n</ul>\n</nav>\n"
+	    "<nav aria-labelledby=\"f-recht\">\n"
+	    "<h2 id=\"f-recht\">Rechtliches</h2>\n<ul>\n"
+	    "<li><a href=\"/impressum\">Impressum</a></li>\n"
+	    "<li><a href=\"/datenschutz.html\">Datenschutz</a></li>\n"
+	    "<li><a href=\"/agb.html\">AGB</a></li>\n"
+	    "<li><a href=\"/cookies.html\">Cookies</a></li>\n"
+	    "<li><a href=\"/consent\">Zustimmung</a></li>\n"
+	    "<li><a href=\"/kontakt.html\">Kontakt</a></li>\n</ul>\n</nav>\n"
+	    "<section aria-labelledby=\"f-ampel\">\n"
+	    "<h2 id=\"f-ampel\">Trust-Ampel Hinweis</h2>\n");
+	if (o->disclaimer_id != NULL) {
+		/* The page shows it already: the text appears only once. */
+		buf_puts(b, "<p><a href=\"#");
+		html_esc(b, o->disclaimer_id);
+		buf_puts(b, "\">Zum Hinweis auf dieser Seite</a></p>\n");
+	} else {
+		buf_puts(b, "<p class=\"disclaimer\">");
+		html_esc(b, TRUST_DISCLAIMER);
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "</section>\n</div>\n"
+	    "<p class=\"footer-bottom\">© LifeTimeCircle · Service Heft "
+	    "4.0</p>\n</div>\n</footer>\n</body>\n</html>\n");
+}
+
+void
+page_send(struct req *r, int status, struct buf *b, const char *cache)
+{
+	resp_html(r, status, b->data != NULL ? b->data : "", b->len, cache);
+	buf_free(b);
+}
+
+/* German heading and sentence per status (frontend.md 3, 8). */
+static void
+error_text(int status, const char **h1, const char **text)
+{
+	switch (status) {
+	case 401:
+		*h1 = "Anmeldung erforderlich";
+		*text = "Bitte melde dich an, um diese Seite zu sehen.";
+		break;
+	case 403:
+		*h1 = "Kein Zugriff";
+		*text = "Du hast keine Berechtigung für diese Seite.";
+		break;
+	case 404:
+		*h1 = "Seite nicht gefunden";
+		*text = "Die angeforderte Seite existiert leider nicht.";
+		break;
+	case 405:
+		*h1 = "Methode nicht erlaubt";
+		*text = "Diese Seite lässt sich so nicht aufrufen.";
+		break;
+	case 413:
+		*h1 = "Anfrage zu groß";
+		*text = "Die gesendeten Daten sind zu groß.";
+		break;
+	case 400:
+	case 422:
+		*h1 = "Ungültige Anfrage";
+		*text = "Die Anfrage konnte nicht verarbeitet werden.";
+		break;
+	case 429:
+		*h1 = "Zu viele Anfragen";
+		*text = "Zu viele Anfragen. Bitte kurz warten und erneut "
+		    "versuchen.";
+		break;
+	default:
+		/* 500, and 503 for maintenance, database, schema, busy. */
+		*h1 = "Fehler";
+		*text = "Der Dienst ist vorübergehend nicht verfügbar.";
+		break;
+	}
+}
+
+void
+page_error(struct req *r, int status, const char *detail)
+{
+	struct page_opts o = { 0 };
+	struct buf b = { 0 };
+	const char *h1, *text;
+
+	(void)detail;	/* codes are never shown to users (frontend.md 7) */
+	error_text(status, &h1, &text);
+	o.title = h1;
+	page_begin(&b, &o);
+	buf_printf(&b, "<h1>%s</h1>\n<p>%s</p>\n", h1, text);
+	if (status >= 500)
+		buf_puts(&b, "<p>Bitte versuche es in ein paar Minuten noch "
+		    "einmal.</p>\n");
+	if (status == 401)
+		buf_puts(&b, "<p><a class=\"button\" href=\"/login\">"
+		    "Anmelden</a></p>\n");
+	else
+		buf_puts(&b, "<p><a class=\"button\" href=\"/\">"
+		    "Zur Startseite</a></p>\n");
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+void
+page_error_summary(struct buf *b, const struct page_field_error *e,
+    size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
+	    "tabindex=\"-1\" autofocus "
+	    "aria-labelledby=\"error-summary-title\">\n"
+	    "<h2 id=\"error-summary-title\">Bitte prüfe deine Eingabe</h2>\n"
+	    "<ul>\n");
+	for (i = 0; i < n; i++) {
+		buf_puts(b, "<li><a href=\"#");
+		html_esc(b, e[i].field_id);
+		buf_puts(b, "\">");
+		html_esc(b, e[i].message);
+		buf_puts(b, "</a></li>\n");
+	}
+	buf_puts(b, "</ul>\n</div>\n");
+}
+
+const char *
+page_light_label(const char *light)
+{
+	if (light == NULL)
+		return NULL;
+	if (strcmp(light, "gruen") == 0)
+		return "Grün";
+	if (strcmp(light, "gelb") == 0)
+		return "Gelb";
+	if (strcmp(light, "orange") == 0)
+		return "Orange";
+	if (strcmp(light, "rot") == 0)
+		return "Rot";
+	return NULL;
+}
+
+void
+page_url_encode(struct buf *b, const char *s)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~')
+			buf_putc(b, (char)*p);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hx[*p >> 4]);
+			buf_putc(b, hx[*p & 15]);
+		}
+	}
+}

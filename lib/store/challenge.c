@@ -1,0 +1,114 @@
+/* challenge.c: see challenge.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/challenge.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "store/db.h"
+#include "base/util.h"
+
+static void
+otp_hash(const char *otp, const char *id, char out[B64URL_HMAC_LEN])
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s%s", otp, id);
+	hmac_b64url(msg, out);
+	explicit_bzero(msg, sizeof(msg));
+}
+
+bool
+challenge_create(struct db *db, int64_t now, const char *email_hmac,
+    const char *purpose, const char *pending, char id[UUID_LEN],
+    char otp[OTP_LEN])
+{
+	char h[B64URL_HMAC_LEN], c[TS_STORAGE_LEN], e[TS_STORAGE_LEN];
+
+	if (!uuid4(id) || !random_otp(otp))
+		return false;
+	otp_hash(otp, id, h);
+	ts_storage(now, c);
+	ts_storage(now + cfg.otp_ttl_seconds * US_PER_SEC, e);
+	return db_exec(db, "INSERT INTO auth_challenges (challenge_id, "
+	    "email_hmac, purpose, otp_hash, pending_password_hash, created_at, "
+	    "expires_at, attempts) VALUES (?,?,?,?,?,?,?,0)", "sssssss", id,
+	    email_hmac, purpose, h, pending, c, e) == DB_OK;
+}
+
+int
+challenge_find(struct db *db, const char *id, struct challenge *ch)
+{
+	struct db_stmt *st;
+	int rc;
+
+	memset(ch, 0, sizeof(*ch));
+	st = db_prep(db, "SELECT challenge_id, email_hmac, purpose, otp_hash, "
+	    "pending_password_hash, created_at, expires_at, "
+	    "used_at IS NOT NULL, attempts FROM auth_challenges "
+	    "WHERE challenge_id = ?", "s", id);
+	if (st == NULL)
+		return -1;
+	if ((rc = db_step(st)) == 1) {
+		snprintf(ch->id, sizeof(ch->id), "%s", db_text(st, 0));
+		snprintf(ch->email_hmac, sizeof(ch->email_hmac), "%s",
+		    db_text(st, 1));
+		snprintf(ch->purpose, sizeof(ch->purpose), "%s",
+		    db_text(st, 2));
+		snprintf(ch->otp_hash, sizeof(ch->otp_hash), "%s",
+		    db_text(st, 3));
+		ch->pending_hash = db_dup(st, 4);
+		if (!ts_parse(db_text(st, 5), &ch->created) ||
+		    !ts_parse(db_text(st, 6), &ch->expires))
+			rc = -1;
+		ch->used = db_int(st, 7) != 0;
+		ch->attempts = db_int(st, 8);
+	}
+	db_finalize(st);
+	if (rc < 0)
+		challenge_free(ch);
+	return rc;
+}
+
+void
+challenge_free(struct challenge *ch)
+{
+	if (ch->pending_hash != NULL)
+		explicit_bzero(ch->pending_hash, strlen(ch->pending_hash));
+	free(ch->pending_hash);
+	memset(ch, 0, sizeof(*ch));
+}
+
+bool
+challenge_otp_ok(const struct challenge *ch, const char *otp)
+{
+	char h[B64URL_HMAC_LEN];
+
+	otp_hash(otp, ch->id, h);
+	return ct_streq(h, ch->otp_hash);
+}
+
+bool
+challenge_fail(struct db *db, int64_t now, const char *id)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(now, ts);
+	return db_exec(db, "UPDATE auth_challenges SET "
+	    "attempts = attempts + 1, last_attempt_at = ? "
+	    "WHERE challenge_id = ?", "ss", ts, id) == DB_OK;
+}
+
+bool
+challenge_use(struct db *db, int64_t now, const char *id)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(now, ts);
+	if (db_exec(db, "UPDATE auth_challenges SET used_at = ?, "
+	    "last_attempt_at = ? WHERE challenge_id = ? AND used_at IS NULL",
+	    "sss", ts, ts, id) != DB_OK)
+		return false;
+	return db_changes(db) == 1;
+}
