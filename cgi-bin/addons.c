@@ -73,7 +73,7 @@ config_set(struct req *r)
 	json_object_set_new(m, "requires_payment",
 	    json_boolean(c.requires_payment));
 	json_object_set_new(m, "admin_only", json_boolean(c.admin_only));
-	if (!audit(r, &(struct audit_ev){ .action = "ADDON_CONFIG_SET",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_CONFIG_SET",
 	    .target_type = "SYSTEM_CONFIG", .target_id = key,
 	    .scope = "global", .meta = m })) {
 		resp_db_error(r);
@@ -122,7 +122,7 @@ entitlement_set(struct req *r)
 	json_object_set_new(m, "quantity", json_integer(quantity));
 	if (plain_id(user_id))
 		json_object_set_new(m, "user_id", json_string(user_id));
-	if (!audit(r, &(struct audit_ev){ .action = "ADDON_ENTITLEMENT_SET",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_ENTITLEMENT_SET",
 	    .target_type = "SYSTEM_CONFIG", .target_id = key,
 	    .scope = "global", .meta = m })) {
 		resp_db_error(r);
@@ -160,7 +160,7 @@ vehicle_audit(struct req *r, const char *action, const struct vehicle *v,
 	json_t *m = json_object();
 
 	json_object_set_new(m, "addon_key", json_string(key));
-	if (!audit(r, &(struct audit_ev){ .action = action,
+	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "VEHICLE", .target_id = v->public_id,
 	    .scope = addon_scope(r, v->owner_user_id), .meta = m }))
 		resp_db_error(r);

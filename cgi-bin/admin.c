@@ -169,7 +169,7 @@ stepup_grant_post(struct req *r)
 	meta = json_object();
 	json_object_set_new(meta, "scope", json_string(scope));
 	json_object_set_new(meta, "ttl_seconds", json_integer(ttl));
-	if (!audit(r, &(struct audit_ev){ .action = "ADMIN_STEP_UP_GRANTED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADMIN_STEP_UP_GRANTED",
 	    .target_type = "USER", .target_id = r->cx.actor.user_id,
 	    .meta = meta })) {
 		fail_db(r);
@@ -249,7 +249,7 @@ role_change(struct req *r, const char *new_role, const char *reason,
 	json_object_set_new(meta, "new_role", json_string(new_role));
 	json_object_set_new(meta, "reason_provided",
 	    json_boolean(reason_provided(reason)));
-	if (!audit(r, &(struct audit_ev){ .action = action,
+	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "USER", .target_id = uid, .meta = meta })) {
 		fail_db(r);
 		return;
@@ -327,7 +327,7 @@ business_audit(struct req *r, const char *action, const char *id,
 	if (with_reason)
 		json_object_set_new(meta, "reason_provided",
 		    json_boolean(reason_provided(reason)));
-	return audit(r, &(struct audit_ev){ .action = action,
+	return audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "ORG", .target_id = id, .meta = meta });
 }
 

@@ -44,7 +44,7 @@ folder_audit(struct req *r, const char *action, const struct folder *f)
 
 	/* Never the title: it is free text (domain.md 14.3). */
 	json_object_set_new(m, "addon_key", json_string(f->addon_key));
-	if (!audit(r, &(struct audit_ev){ .action = action,
+	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "TRUST_FOLDER",
 	    .target_id = arena_printf(&r->cx.arena, "%lld", (long long)f->id),
 	    .scope = addon_scope(r, f->owner_user_id), .meta = m })) {

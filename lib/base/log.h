@@ -5,11 +5,12 @@
 #ifndef LTC_LOG_H
 #define LTC_LOG_H
 
-#include "http/request.h"
+#include <stddef.h>
 
 /* Opens log_file (O_APPEND) if configured; stderr otherwise. */
 void	 log_open(void);
-void	 log_request(struct req *, const char *group, size_t bytes);
 void	 log_line(const char *level, const char *area, const char *msg);
+/* Appends one complete line (with its newline) in a single write. */
+void	 log_write(const char *, size_t);
 
 #endif

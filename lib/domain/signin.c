@@ -44,7 +44,7 @@ static bool
 ev(struct req *r, const char *action, const char *target, const char *result,
     const char *reason, json_t *meta)
 {
-	return audit(r, &(struct audit_ev){ .action = action,
+	return audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "USER", .target_id = target, .result = result,
 	    .reason = reason, .meta = meta });
 }
@@ -212,7 +212,7 @@ bootstrap(struct req *r, const char *user_id, const char *email,
 	if (rc == 0)
 		return true;
 	snprintf(role, rolelen, "superadmin");
-	return audit(r, &(struct audit_ev){ .action = "BOOTSTRAP_SUPERADMIN",
+	return audit(&r->cx, &(struct audit_ev){ .action = "BOOTSTRAP_SUPERADMIN",
 	    .target_type = "USER", .target_id = user_id,
 	    .actor_type = "system" });
 }

@@ -10,6 +10,7 @@
 #include "store/db.h"
 #include "http/gate.h"
 #include "base/log.h"
+#include "http/reqlog.h"
 #include "http/response.h"
 #include "http/valid.h"
 

@@ -124,7 +124,7 @@ access_denied(struct req *r, const char *reason)
 
 	json_object_set_new(meta, "route", json_string(r->route->pattern));
 	json_object_set_new(meta, "method", json_string(r->route->method));
-	audit(r, &(struct audit_ev){ .action = "ACCESS_DENIED",
+	audit(&r->cx, &(struct audit_ev){ .action = "ACCESS_DENIED",
 	    .target_type = "ROUTE", .target_id = r->route->pattern,
 	    .result = "denied", .reason = reason, .meta = meta });
 }
@@ -213,7 +213,7 @@ gate_authorize(struct req *r, const struct policy *p)
 
 			json_object_set_new(meta, "route",
 			    json_string(r->route->pattern));
-			audit(r, &(struct audit_ev){
+			audit(&r->cx, &(struct audit_ev){
 			    .action = "CONSENT_REQUIRED_BLOCK",
 			    .target_type = "USER", .target_id = a->user_id,
 			    .result = "denied", .reason = "CONSENT_MISSING",

@@ -276,7 +276,7 @@ static int
 gate_refuse(struct req *r, const struct addon_target *t, const char *code,
     enum addon_style style)
 {
-	if (!audit(r, &(struct audit_ev){ .action = "ADDON_GATE_DENIED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_GATE_DENIED",
 	    .target_type = "VEHICLE", .target_id = t->vehicle_id,
 	    .result = "denied", .reason = code,
 	    .scope = addon_scope(r, t->owner_user_id),
@@ -350,7 +350,7 @@ addon_backfill(struct req *r, const struct addon_target *t)
 	if (!addon_state_activate(r->cx.db, t->vehicle_id, t->addon_key, r->cx.now))
 		return false;
 	/* A rule of the system, not a choice of the caller. */
-	return audit(r, &(struct audit_ev){ .action = "ADDON_GRANDFATHERED",
+	return audit(&r->cx, &(struct audit_ev){ .action = "ADDON_GRANDFATHERED",
 	    .target_type = "VEHICLE", .target_id = t->vehicle_id,
 	    .actor_type = "system", .meta = key_meta(t->addon_key) });
 }

@@ -112,19 +112,19 @@ write_row(struct db *db, const struct audit_ev *ev, const char *actor_type,
 }
 
 bool
-audit(struct req *r, const struct audit_ev *ev)
+audit(struct ctx *cx, const struct audit_ev *ev)
 {
 	const char *type, *id, *role, *scope = ev->scope;
 	bool ok;
 
-	if (r->cx.actor.kind == AUTH_NONE) {
+	if (cx->actor.kind == AUTH_NONE) {
 		type = "public";
 		id = "public";
 		role = "public";
 	} else {
-		type = r->cx.actor.kind == AUTH_DEV ? "dev" : "user";
-		id = r->cx.actor.user_id;
-		role = r->cx.actor.role_name;
+		type = cx->actor.kind == AUTH_DEV ? "dev" : "user";
+		id = cx->actor.user_id;
+		role = cx->actor.role_name;
 	}
 	if (ev->actor_type != NULL && strcmp(ev->actor_type, "system") == 0) {
 		type = id = role = "system";
@@ -132,10 +132,10 @@ audit(struct req *r, const struct audit_ev *ev)
 			scope = "global";
 	}
 	if (scope == NULL)
-		scope = r->cx.actor.kind == AUTH_NONE ? "public" :
-		    role_is_admin(r->cx.actor.role) ? "global" : "own";
-	ok = write_row(r->cx.db, ev, type, id, role, scope, r->cx.rid,
-	    r->cx.correlation_id, r->cx.now);
+		scope = cx->actor.kind == AUTH_NONE ? "public" :
+		    role_is_admin(cx->actor.role) ? "global" : "own";
+	ok = write_row(cx->db, ev, type, id, role, scope, cx->rid,
+	    cx->correlation_id, cx->now);
 	json_decref(ev->meta);
 	return ok;
 }

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "http/request.h"
+#include "store/ctx.h"
 
 struct audit_ev {
 	const char	*action;
@@ -25,7 +25,7 @@ struct audit_ev {
 };
 
 /* Writes the row; false on database error (db_status() tells). */
-bool	 audit(struct req *, const struct audit_ev *);
+bool	 audit(struct ctx *, const struct audit_ev *);
 /* For ltcctl: actor system, request_id "cli". */
 bool	 audit_cli(struct db *, const struct audit_ev *);
 /* The sanitiser, exposed for tests: returns a new reference or NULL. */

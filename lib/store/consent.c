@@ -127,7 +127,7 @@ consent_accept(struct req *r, const struct consent_item *it, size_t n)
 	json_object_set_new(meta, "privacy_version",
 	    json_string(cfg.privacy_version));
 	json_object_set_new(meta, "source", json_string(source));
-	if (!audit(r, &(struct audit_ev){ .action = "CONSENT_ACCEPTED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "CONSENT_ACCEPTED",
 	    .target_type = "USER", .target_id = r->cx.actor.user_id,
 	    .meta = meta }))
 		goto fail;

@@ -499,7 +499,7 @@ entry_audit(struct req *r, const struct vehicle *v, const char *action,
 	json_object_set_new(meta, "version", json_integer(version));
 	json_object_set_new(meta, "trust_level", level != NULL ?
 	    json_string(level) : json_null());
-	return audit(r, &(struct audit_ev){ .action = action,
+	return audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "ENTRY", .target_id = id,
 	    .scope = vehicle_scope(r, v), .meta = meta });
 }

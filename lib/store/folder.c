@@ -192,7 +192,7 @@ activate(struct req *r, const struct addon_target *t)
 	m = json_object();
 	json_object_set_new(m, "addon_key", json_string(t->addon_key));
 	json_object_set_new(m, "via_folder", json_true());
-	return audit(r, &(struct audit_ev){ .action = "ADDON_ENABLED",
+	return audit(&r->cx, &(struct audit_ev){ .action = "ADDON_ENABLED",
 	    .target_type = "VEHICLE", .target_id = t->vehicle_id,
 	    .scope = addon_scope(r, t->owner_user_id), .meta = m });
 }

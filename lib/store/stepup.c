@@ -111,7 +111,7 @@ stepup_require(struct req *r, const char *scope)
 	json_object_set_new(meta, "scope", json_string(scope));
 	if (res == STEPUP_OK) {
 		json_object_set_new(meta, "ttl_seconds", json_integer(ttl));
-		if (!audit(r, &(struct audit_ev){
+		if (!audit(&r->cx, &(struct audit_ev){
 		    .action = "ADMIN_STEP_UP_CONSUMED", .target_type = "USER",
 		    .target_id = r->cx.actor.user_id, .meta = meta })) {
 			resp_db_error(r);
@@ -120,7 +120,7 @@ stepup_require(struct req *r, const char *scope)
 		return true;
 	}
 	/* The refusal is recorded even though the request fails. */
-	if (!audit(r, &(struct audit_ev){ .action = "ADMIN_STEP_UP_FAILED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADMIN_STEP_UP_FAILED",
 	    .target_type = "USER", .target_id = r->cx.actor.user_id,
 	    .result = "denied", .reason = res == STEPUP_MISSING ?
 	    "STEP_UP_MISSING" : "STEP_UP_INVALID", .meta = meta }) ||

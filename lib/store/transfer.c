@@ -120,7 +120,7 @@ expire_due(struct req *r, const char *transfer_id, const char *kind,
 		return false;
 	if (db_changes(r->cx.db) != 1)
 		return true;
-	return audit(r, &(struct audit_ev){ .action = "TRANSFER_EXPIRED",
+	return audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_EXPIRED",
 	    .target_type = "HANDOVER", .target_id = transfer_id,
 	    .actor_type = "system", .meta = meta_of(kind, vehicle_id) });
 }
@@ -237,7 +237,7 @@ close_open(struct req *r, const char *vehicle_id)
 		return false;
 	meta = meta_of(kind, vehicle_id);
 	json_object_set_new(meta, "superseded", json_true());
-	return audit(r, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
+	return audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
 	    .target_type = "HANDOVER", .target_id = id, .scope = "own",
 	    .meta = meta });
 }
@@ -430,7 +430,7 @@ create(struct req *r, const char *kind)
 	    "(?, ?, ?, ?, 'created', ?, ?, ?, ?)", "ssssssss", id, kind, vid,
 	    hmac, r->cx.actor.user_id, r->cx.actor.role_name, created,
 	    expires) != DB_OK ||
-	    !audit(r, &(struct audit_ev){ .action = "TRANSFER_CREATED",
+	    !audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_CREATED",
 	    .target_type = "HANDOVER", .target_id = id, .scope = "own",
 	    .meta = meta_of(kind, vid) }) ||
 	    db_commit(r->cx.db) != DB_OK) {
@@ -472,7 +472,7 @@ static void
 redeem_refuse(struct req *r, const char *transfer_id, const char *reason,
     int status, const char *detail)
 {
-	if (!audit(r, &(struct audit_ev){ .action = "TRANSFER_REDEEM_FAILED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_REDEEM_FAILED",
 	    .target_type = "HANDOVER", .target_id = transfer_id,
 	    .result = "denied", .reason = reason, .scope = "shared" })) {
 		resp_db_error(r);
@@ -537,7 +537,7 @@ transfer_h_redeem(struct req *r)
 		    "cancelled_at = ? WHERE transfer_id = ? AND "
 		    "status = 'created'", "ss", now_ts(r),
 		    t.transfer_id) != DB_OK ||
-		    !audit(r, &(struct audit_ev){
+		    !audit(&r->cx, &(struct audit_ev){
 		    .action = "TRANSFER_CANCELLED", .target_type = "HANDOVER",
 		    .target_id = t.transfer_id, .actor_type = "system",
 		    .meta = meta_of(t.kind, t.vehicle_id) })) {
@@ -577,7 +577,7 @@ transfer_h_redeem(struct req *r)
 	json_object_set_new(meta, "documents_unlinked",
 	    json_integer(c.docs_unlinked));
 	json_object_set_new(meta, "folders_moved", json_integer(c.folders));
-	if (!audit(r, &(struct audit_ev){ .action = "TRANSFER_REDEEMED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_REDEEMED",
 	    .target_type = "HANDOVER", .target_id = t.transfer_id,
 	    .scope = "shared", .meta = meta }) ||
 	    db_commit(r->cx.db) != DB_OK) {
@@ -646,7 +646,7 @@ transfer_h_cancel(struct req *r)
 	if (db_exec(r->cx.db, "UPDATE transfers SET status = 'cancelled', "
 	    "cancelled_at = ? WHERE transfer_id = ? AND status = 'created'",
 	    "ss", now, t.transfer_id) != DB_OK ||
-	    !audit(r, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
+	    !audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
 	    .target_type = "HANDOVER", .target_id = t.transfer_id,
 	    .scope = "own", .meta = meta_of(t.kind, t.vehicle_id) }) ||
 	    db_commit(r->cx.db) != DB_OK) {
@@ -688,7 +688,7 @@ transfer_h_extend(struct req *r)
 	    "extended_at = ? WHERE transfer_id = ? AND status = 'created' AND "
 	    "extended_at IS NULL", "sss", expires, now,
 	    t.transfer_id) != DB_OK ||
-	    !audit(r, &(struct audit_ev){ .action = "TRANSFER_EXTENDED",
+	    !audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_EXTENDED",
 	    .target_type = "HANDOVER", .target_id = t.transfer_id,
 	    .scope = "own", .meta = meta_of(t.kind, t.vehicle_id) }) ||
 	    db_commit(r->cx.db) != DB_OK) {

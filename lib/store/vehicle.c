@@ -254,7 +254,7 @@ vehicle_create(struct req *r, const struct vin_parts *vin,
 		goto fail;
 	}
 	/* audit() takes the metadata whatever it returns. */
-	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_CREATED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_CREATED",
 	    .target_type = "VEHICLE", .target_id = id, .scope = "own",
 	    .meta = am }) ||
 	    vehicle_find(r->cx.db, id, out) != 1 ||
@@ -291,7 +291,7 @@ vehicle_set_meta(struct req *r, struct vehicle *v, const json_t *meta,
 		db_rollback(r->cx.db);
 		return false;
 	}
-	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_UPDATED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_UPDATED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
 	    .scope = vehicle_scope(r, v), .meta = am }) ||
 	    db_commit(r->cx.db) != DB_OK) {
@@ -345,7 +345,7 @@ vehicle_cancel_transfers(struct req *r, const struct vehicle *v)
 		json_object_set_new(meta, "kind", json_string(kinds[i]));
 		json_object_set_new(meta, "vehicle_id",
 		    json_string(v->public_id));
-		if (!audit(r, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
+		if (!audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
 		    .target_type = "HANDOVER", .target_id = ids[i],
 		    .scope = vehicle_scope(r, v), .meta = meta }))
 			goto out;
@@ -385,7 +385,7 @@ vehicle_soft_delete(struct req *r, struct vehicle *v, const char *reason,
 	/* The comment is private free text: never audited. */
 	am = json_object();
 	json_object_set_new(am, "delete_reason", json_string(reason));
-	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_DELETED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_DELETED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
 	    .scope = vehicle_scope(r, v), .meta = am }) ||
 	    db_commit(r->cx.db) != DB_OK)
@@ -412,7 +412,7 @@ vehicle_restore(struct req *r, struct vehicle *v)
 		db_rollback(r->cx.db);
 		return 0;
 	}
-	if (!audit(r, &(struct audit_ev){ .action = "VEHICLE_RESTORED",
+	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_RESTORED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
 	    .scope = vehicle_scope(r, v) }) ||
 	    db_commit(r->cx.db) != DB_OK)
