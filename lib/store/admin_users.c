@@ -88,11 +88,11 @@ admin_user_list(struct db *db, const char *email_hmac, int64_t limit,
 	/* Ties on created_at: the later insert comes first (README). */
 	if (email_hmac != NULL)
 		st = db_prep(db, "SELECT " USER_COLS " FROM auth_users "
-		    "WHERE email_hmac = ? ORDER BY created_at DESC, rowid DESC "
+		    "WHERE email_hmac = ? ORDER BY created_at DESC, seq DESC "
 		    "LIMIT ? OFFSET ?", "sii", email_hmac, limit, offset);
 	else
 		st = db_prep(db, "SELECT " USER_COLS " FROM auth_users "
-		    "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+		    "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
 		    "ii", limit, offset);
 	if (st == NULL)
 		return NULL;

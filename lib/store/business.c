@@ -140,7 +140,7 @@ add_staff(struct db *db, json_t *o, const char *id)
 	int rc;
 
 	st = db_prep(db, "SELECT user_id FROM vip_business_staff WHERE "
-	    "business_id = ? ORDER BY created_at, rowid", "s", id);
+	    "business_id = ? ORDER BY created_at, seq", "s", id);
 	if (st == NULL)
 		return false;
 	ids = json_array();
@@ -166,7 +166,7 @@ business_list(struct db *db)
 
 	/* Ties on created_at: the later insert comes first (README). */
 	st = db_prep(db, "SELECT " BUSINESS_COLS " FROM vip_businesses "
-	    "ORDER BY created_at DESC, rowid DESC", NULL);
+	    "ORDER BY created_at DESC, seq DESC", NULL);
 	if (st == NULL)
 		return NULL;
 	a = json_array();

@@ -606,7 +606,7 @@ entry_list(struct db *db, const char *vehicle_id, int64_t limit, int64_t offset)
 {
 	return entry_rows(db_prep(db, "SELECT " ENTRY_COLS " FROM "
 	    "vehicle_entries e WHERE e.vehicle_id = ? AND e.is_latest = 1 "
-	    "ORDER BY e.entry_date DESC, e.created_at DESC, e.rowid DESC "
+	    "ORDER BY e.entry_date DESC, e.created_at DESC, e.seq DESC "
 	    "LIMIT ? OFFSET ?", "sii", vehicle_id, limit < 0 ? INT64_C(-1) :
 	    limit, offset));
 }

@@ -37,7 +37,7 @@ vehicle_row(struct db_stmt *st, struct vehicle *v)
 {
 	const char *meta;
 
-	v->rowid = db_int(st, 0);
+	v->id = db_int(st, 0);
 	v->public_id = db_dup(st, 1);
 	v->owner_user_id = db_dup(st, 2);
 	v->vin_prefix3 = db_dup(st, 3);
@@ -285,7 +285,7 @@ vehicle_set_meta(struct req *r, struct vehicle *v, const json_t *meta,
 		return false;
 	}
 	if (db_exec(r->cx.db, "UPDATE vehicles SET meta_json = ?, updated_at = ? "
-	    "WHERE id = ?", "ssi", mt, ts, v->rowid) != DB_OK) {
+	    "WHERE id = ?", "ssi", mt, ts, v->id) != DB_OK) {
 		json_decref(am);
 		free(mt);
 		db_rollback(r->cx.db);
@@ -374,7 +374,7 @@ vehicle_soft_delete(struct req *r, struct vehicle *v, const char *reason,
 	if (db_exec(r->cx.db, "UPDATE vehicles SET deleted_at = ?, "
 	    "deleted_by_user_id = ?, delete_reason = ?, delete_comment = ? "
 	    "WHERE id = ? AND deleted_at IS NULL", "ssssi", ts,
-	    r->cx.actor.user_id, reason, comment, v->rowid) != DB_OK)
+	    r->cx.actor.user_id, reason, comment, v->id) != DB_OK)
 		goto fail;
 	if (db_changes(r->cx.db) == 0) {
 		db_rollback(r->cx.db);
@@ -406,7 +406,7 @@ vehicle_restore(struct req *r, struct vehicle *v)
 	if (db_exec(r->cx.db, "UPDATE vehicles SET deleted_at = NULL, "
 	    "deleted_by_user_id = NULL, delete_reason = NULL, "
 	    "delete_comment = NULL WHERE id = ? AND deleted_at IS NOT NULL",
-	    "i", v->rowid) != DB_OK)
+	    "i", v->id) != DB_OK)
 		goto fail;
 	if (db_changes(r->cx.db) == 0) {
 		db_rollback(r->cx.db);

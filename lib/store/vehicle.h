@@ -17,7 +17,7 @@
 #include "domain/vin.h"
 
 struct vehicle {
-	int64_t	 rowid;
+	int64_t	 id;
 	char	*public_id;
 	char	*owner_user_id;
 	char	*vin_prefix3;
