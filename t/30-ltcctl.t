@@ -140,4 +140,15 @@ chmod 0600, $conf;
 unlink "$data/storage/documents/aa/aa11" . ('0' x 28);
 ($rc, $out) = ctl('verify');
 like($out, qr/document file missing/, 'reports a missing document file');
+unlike($out, qr/integrity_check|foreign_key_check|orphan/, '... and nothing else');
+open $fh, '>', "$data/storage/documents/aa/stray" or die; print $fh "x"; close $fh;
+($rc, $out) = ctl('verify');
+like($out, qr/orphan file in document storage/, 'reports a file no document row references');
+unlink "$data/storage/documents/aa/stray";
+# The sqlite3 shell does not enforce foreign keys: a session of nobody.
+sql("INSERT INTO auth_sessions (session_id, user_id, token_hash, auth_method, created_at, expires_at, last_seen_at) VALUES ('s-x','nobody','h-x','otp','2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z')");
+($rc, $out) = ctl('verify');
+is($rc, 3, 'a foreign-key violation is a finding');
+like($out, qr/foreign_key_check found violations/, '... named as such');
+unlike($out, qr/integrity_check/, '... while the file itself is intact');
 done_testing;
