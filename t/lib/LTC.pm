@@ -283,6 +283,40 @@ sub req {
 	return _result($res->{status}, \%hh, $res->{content} // '');
 }
 
+# One request written as is on a fresh connection (requests HTTP::Tiny
+# cannot send: no Content-Length, a missing Host, ...); the answer is
+# read to the end, a chunked body decoded.
+sub raw {
+	my ($self, $request) = @_;
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
+	    Proto => 'tcp', Timeout => 60) or die "connect: $!";
+	binmode $s;
+	print $s $request;
+	local $/;
+	my $all = <$s> // '';
+	close $s;
+	my ($head, $body) = split /\r\n\r\n/, $all, 2;
+	my ($status) = ($head // '') =~ m{^HTTP/1\.[01] (\d{3})};
+	my %h;
+	for my $line (split /\r\n/, $head // '') {
+		my ($k, $v) = $line =~ /^([^:]+):\s*(.*)$/ or next;
+		$k = lc $k;
+		$h{$k} = exists $h{$k} ? "$h{$k}, $v" : $v;
+	}
+	$body //= '';
+	if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+		my $d = '';
+		while ($body =~ s/^([0-9a-fA-F]+)[^\r]*\r\n//) {
+			my $n = hex $1;
+			last if $n == 0;
+			$d .= substr($body, 0, $n, '');
+			$body =~ s/^\r\n//;
+		}
+		$body = $d;
+	}
+	return _result($status // 0, \%h, $body);
+}
+
 sub get    { my ($s, $p, %o) = @_; $s->req('GET', $p, %o) }
 sub post   { my ($s, $p, %o) = @_; $s->req('POST', $p, %o) }
 
