@@ -40,7 +40,7 @@ segment_in(const char *p, const char *const *list)
 
 	if (*p != '/')
 		return 0;
-	n = strcspn(p + 1, "/");
+	n = strcspn(p + 1, "/?");
 	for (; *list != NULL; list++)
 		if (strlen(*list) == n && strncmp(p + 1, *list, n) == 0)
 			return n + 1;
@@ -59,20 +59,56 @@ hexdigit(char c)
 	return -1;
 }
 
+/* Folds "//", "." and ".." of a path in place (it only gets shorter). */
+static void
+fold_path(char *d)
+{
+	char *r = d, *w = d;
+	size_t sl;
+
+	while (*r != '\0') {
+		if (*r == '/') {
+			while (r[1] == '/')
+				r++;
+			if (w == d || w[-1] != '/')
+				*w++ = '/';
+			r++;
+			continue;
+		}
+		sl = strcspn(r, "/");
+		if (sl == 1 && r[0] == '.') {
+			r += r[1] == '/' ? 2 : 1;
+			continue;
+		}
+		if (sl == 2 && r[0] == '.' && r[1] == '.') {
+			/* Back to the '/' before the last segment written. */
+			if (w - d > 1) {
+				w--;
+				while (w > d && w[-1] != '/')
+					w--;
+			}
+			r += r[2] == '/' ? 3 : 2;
+			continue;
+		}
+		memmove(w, r, sl);
+		w += sl;
+		r += sl;
+	}
+	*w = '\0';
+}
+
 /*
  * PATH_INFO as lighttpd derives it from the raw path: escapes decoded
- * (an escaped NUL and malformed ones stay as sent), then "//", "." and
- * ".." folded.
+ * (an escaped NUL and malformed ones stay as sent), then folded.
  */
 static char *
 path_info(const char *raw, size_t n)
 {
-	char *d = xmalloc(n + 2), *o = d;
+	char *d = xmalloc(n + 1), *o = d;
 	size_t i;
+	int h, l;
 
 	for (i = 0; i < n; i++) {
-		int h, l;
-
 		if (raw[i] == '%' && i + 2 < n &&
 		    (h = hexdigit(raw[i + 1])) >= 0 &&
 		    (l = hexdigit(raw[i + 2])) >= 0 && (h | l) != 0) {
@@ -82,41 +118,7 @@ path_info(const char *raw, size_t n)
 			*o++ = raw[i];
 	}
 	*o = '\0';
-	/* Fold in place: w is the output end, always after a '/'. */
-	{
-		char *r = d, *w = d;
-
-		while (*r != '\0') {
-			size_t sl;
-
-			if (*r == '/') {
-				while (r[1] == '/')
-					r++;
-				if (w == d || w[-1] != '/')
-					*w++ = '/';
-				r++;
-				continue;
-			}
-			sl = strcspn(r, "/");
-			if (sl == 1 && r[0] == '.') {
-				r += r[1] == '/' ? 2 : 1;
-				continue;
-			}
-			if (sl == 2 && r[0] == '.' && r[1] == '.') {
-				if (w - d > 1) {
-					w--;
-					while (w > d && w[-1] != '/')
-						w--;
-				}
-				r += r[2] == '/' ? 3 : 2;
-				continue;
-			}
-			memmove(w, r, sl);
-			w += sl;
-			r += sl;
-		}
-		*w = '\0';
-	}
+	fold_path(d);
 	return d;
 }
 
@@ -162,6 +164,7 @@ run_as_empty_post(void)
 	execl(bin, bin, (char *)NULL);
 	/* Not run after all: answer as the error handler's own GET. */
 	setenv("REQUEST_METHOD", "GET", 1);
+	setenv("QUERY_STRING", "", 1);
 	unsetenv("PATH_INFO");
 out:
 	free(bin);

@@ -67,7 +67,8 @@ for my $kind (qw(lighttpd apache)) {
 		# ---- POST without Content-Length ------------------------------------
 		for my $p ('/api/auth/login', '/api/auth/login?next=1', '/api/auth/logout', '/api/consent/accept',
 		    '/api/vehicles', '/api/vehicles/a%20b/entries', '/cgi-bin/auth/login', '/api/nope',
-		    "/api/$MISSING[0]", '/login', '/api/health') {
+		    "/api/$MISSING[0]", '/login', '/api/health', '/api/auth/./login', '/api/auth//login',
+		    '/api/vehicles/x/../y/entries', '/api/vehicles/%61b/entries', '/api/auth?x=%zz') {
 			my $empty = post_raw($srv, $p, "Content-Length: 0\r\nContent-Type: application/json\r\n");
 			my $none = post_raw($srv, $p, "Content-Type: application/json\r\n");
 			is(answer($none), answer($empty), "POST $p without Content-Length: as with an empty body")

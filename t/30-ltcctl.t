@@ -5,7 +5,7 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC qw(build_dir run_cgi);
+use LTC qw(run_cgi run_ltcctl sqlite_file write_conf);
 use File::Temp qw(tempdir);
 use Digest::SHA qw(sha256_hex);
 use Test::More;
@@ -13,11 +13,9 @@ use Test::More;
 my $data = tempdir(CLEANUP => 1);
 chmod 0700, $data;
 my $conf = "$data/ltc.conf";
-my $ctl = build_dir() . '/bin/ltcctl';
-sub conf { my %kv = (env => 'test', secret_key => 's' x 40, data_dir => $data, @_);
-	open my $fh, '>', $conf or die; print $fh "$_ = $kv{$_}\n" for sort keys %kv; close $fh; chmod 0600, $conf }
-sub ctl { my $cmd = join ' ', map { "'$_'" } @_; my $o = `LTC_CONF=$conf $ctl $cmd 2>&1`; return ($? >> 8, $o) }
-sub sql { my $o = `sqlite3 -batch '$data/ltc.sqlite' "$_[0]" 2>&1`; chomp $o; $o }
+sub conf { write_conf($conf, env => 'test', secret_key => 's' x 40, data_dir => $data, @_) }
+sub ctl { run_ltcctl($conf, @_) }
+sub sql { sqlite_file("$data/ltc.sqlite", $_[0]) }
 sub health { run_cgi('health', env => { LTC_CONF => $conf })->{status} }
 
 my ($rc, $out) = ctl('help');
