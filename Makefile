@@ -7,7 +7,8 @@
 #   make fuzz         run every libFuzzer harness for $(FUZZ_SECONDS) s
 #   make bench        throughput/latency/RSS figures (wrk, /usr/bin/time)
 #   make install      PREFIX=/srv/ltc DESTDIR= CGI_SUFFIX=
-#   make deps         install the Debian packages (root) or print the command
+#   make deps         install the Debian packages of the tests (root) or print
+#                     the command; make deps-run only what building and running need
 
 CC        ?= cc
 PREFIX    ?= /srv/ltc
@@ -24,8 +25,9 @@ SCHEMA_FILES   := $(sort $(wildcard schema/[0-9][0-9][0-9][0-9]_*.sql))
 SCHEMA_VERSION := $(shell ls schema/[0-9][0-9][0-9][0-9]_*.sql 2>/dev/null | sed 's|.*/0*\([0-9][0-9]*\)_.*|\1|' | sort -n | tail -1)
 VERSION        := 4.0.0
 
+PKG_CONFIG ?= pkg-config
 PKGS := sqlite3 libcrypto jansson libmagic libqrencode
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 # libscrypt ships no .pc file; Debian has no static libqrencode.
 ifeq ($(STATIC),1)
 LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -lmagic -lz -lbz2 -llzma -lzstd -lcrypto -Wl,-Bdynamic -lqrencode -lm -lpthread -ldl
@@ -57,10 +59,16 @@ UNIT_SRC := $(sort $(wildcard t/unit/*.c))
 UNITS   := $(UNIT_SRC:t/unit/%.c=$(BUILD)/t/%.t)
 LIBLTC  := $(BUILD)/libltc.a
 
-.PHONY: all run test check check-asan check-layers fuzz bench install clean deps units
+.PHONY: all run test check check-asan check-layers fuzz bench install clean deps deps-run \
+	build-deps units
 all: $(LIBLTC) $(CGIS) $(BUILD)/bin/ltcctl $(UNITS)
 
-$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR) Makefile
+# Without the development packages, say which command installs them
+# instead of failing in the compiler.
+build-deps:
+	@PKG_CONFIG='$(PKG_CONFIG)' CC='$(CC)' sh bin/deps.sh check
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR) Makefile | build-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -91,12 +99,18 @@ check-layers:
 	@sh bin/check-layers.sh .
 
 deps:
-	@sh bin/deps.sh
+	@sh bin/deps.sh test
 
-run: deps all
+deps-run:
+	@sh bin/deps.sh run
+
+# Packages first, then the build: not side by side under make -j.
+run: deps-run
+	@$(MAKE) --no-print-directory all
 	@sh bin/devserver.sh $(PORT) $(DATA)
 
-test: deps all
+test: deps
+	@$(MAKE) --no-print-directory all
 	LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
 
 check: test
@@ -111,21 +125,37 @@ check-asan:
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_LIB := lib/base/util.c lib/base/arena.c lib/http/form.c lib/http/html.c lib/http/route.c lib/http/multipart.c
+# The harnesses link an instrumented copy of the whole library, so a
+# parser can move between files without a change here.
+FUZZ_LIB := $(LIB_SRC)
+FUZZ_OBJ := $(FUZZ_LIB:lib/%.c=build-fuzz/lib/%.o)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(PKG_CFLAGS) -Ilib \
+	   -DLTC_SCHEMA_VERSION=$(SCHEMA_VERSION) -DLTC_VERSION='"$(VERSION)"' \
+	   -DLTC_CONF_PATH='"$(CONF_PATH)"'
+FUZZ_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lscrypt -lm
 
-build-fuzz/%: fuzz/%.c $(FUZZ_LIB) $(LIB_HDR)
+build-fuzz/lib/%.o: lib/%.c $(LIB_HDR) Makefile | build-deps
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -DLTC_SCHEMA_VERSION=$(SCHEMA_VERSION) $(PKG_CFLAGS) -Ilib -o $@ $< $(FUZZ_LIB) -ljansson
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
-fuzz: deps $(FUZZERS)
+build-fuzz/libltc.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libltc.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    build-fuzz/libltc.a $(FUZZ_LDLIBS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZERS)
 	@for f in $(FUZZERS); do \
 	    n=$$(basename $$f); c=fuzz/corpus/$${n#fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
 	    echo "== $$n ($(FUZZ_SECONDS) s)"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus-$$n $$c || exit 1; \
 	done
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh $(CURDIR)/$(BUILD)
 
 install: all

@@ -623,12 +623,9 @@ orphans(struct db *db, const char *dir, const char *rel, int *n)
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			orphans(db, path, key, n);
 		else {
-			struct db_stmt *st = db_prep(db, "SELECT 1 FROM documents "
-			    "WHERE storage_key = ? AND deleted_at IS NULL", "s", key);
-
-			if (st != NULL && db_step(st) != 1)
+			if (db_scalar(db, "SELECT 1 FROM documents WHERE "
+			    "storage_key = ? AND deleted_at IS NULL", "s", key) == 0)
 				finding(n, "orphan file in document storage");
-			db_finalize(st);
 		}
 		free(path);
 		free(key);
@@ -642,21 +639,20 @@ cmd_verify(int argc, char **argv)
 	struct db_stmt *st;
 	struct db *db;
 	int n = 0;
-	char *docs;
+	char *docs, res[256];
 
 	(void)argc;
 	(void)argv;
 	db = ctl_db(0);
 	if (db == NULL)
 		return EX_FAIL;
-	st = db_prep(db, "PRAGMA integrity_check", NULL);
-	if (st == NULL || db_step(st) != 1 || !str_eq(db_text(st, 0), "ok"))
+	if (db_pragma(db, "integrity_check", NULL, res, sizeof(res)) != DB_OK ||
+	    strcmp(res, "ok") != 0)
 		finding(&n, "integrity_check failed");
-	db_finalize(st);
-	st = db_prep(db, "PRAGMA foreign_key_check", NULL);
-	if (st != NULL && db_step(st) == 1)
+	/* Any row names a violating table; no row leaves res empty. */
+	if (db_pragma(db, "foreign_key_check", NULL, res, sizeof(res)) ==
+	    DB_OK && res[0] != '\0')
 		finding(&n, "foreign_key_check found violations");
-	db_finalize(st);
 	if (db_user_version(db) != LTC_SCHEMA_VERSION)
 		finding(&n, "schema version differs from this binary");
 	st = db_prep(db, "SELECT storage_key, checksum_sha256 FROM documents "

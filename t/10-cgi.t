@@ -5,23 +5,17 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC qw(build_dir run_cgi json);
+use LTC qw(run_cgi json run_ltcctl sqlite_file);
 use File::Temp qw(tempdir);
 use Test::More;
 
 my $data = tempdir(CLEANUP => 1);
 my $secret = 'x' x 40;
 my $conf = "$data/ltc.conf";
-sub write_conf {
-	my (%kv) = @_;
-	my %base = (env => 'test', secret_key => $secret, data_dir => $data,
-	    allow_dev_headers => 'true', %kv);
-	open my $fh, '>', $conf or die;
-	for (sort keys %base) { print $fh "$_ = $base{$_}\n" if defined $base{$_} }
-	close $fh;
-}
+sub write_conf { LTC::write_conf($conf, env => 'test', secret_key => $secret, data_dir => $data,
+    allow_dev_headers => 'true', @_) }
 write_conf();
-is(system("LTC_CONF=$conf " . build_dir() . "/bin/ltcctl init >/dev/null"), 0, 'ltcctl init');
+is((run_ltcctl($conf, 'init'))[0], 0, 'ltcctl init');
 
 sub health { my %env = @_; run_cgi('health', env => { LTC_CONF => $conf, %env }) }
 
@@ -125,11 +119,11 @@ is_deeply($r->{json}, { detail => 'maintenance' }, 'maintenance detail');
 is($r->{headers}{'retry-after'}, '60', 'Retry-After: 60');
 unlink "$data/maintenance";
 
-system("sqlite3 $data/ltc.sqlite 'PRAGMA user_version=1'");
+sqlite_file("$data/ltc.sqlite", 'PRAGMA user_version=1');
 $r = health();
 is($r->{status}, 503, 'schema behind -> 503');
 is_deeply($r->{json}, { detail => 'schema_outdated' }, 'schema_outdated');
-system("sqlite3 $data/ltc.sqlite 'PRAGMA user_version=" . schema_version() . "'");
+sqlite_file("$data/ltc.sqlite", 'PRAGMA user_version=' . schema_version());
 is(health()->{status}, 200, 'schema restored');
 
 write_conf(data_dir => "$data/nonexistent");

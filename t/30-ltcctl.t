@@ -5,7 +5,7 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC qw(build_dir run_cgi);
+use LTC qw(run_cgi run_ltcctl sqlite_file write_conf);
 use File::Temp qw(tempdir);
 use Digest::SHA qw(sha256_hex);
 use Test::More;
@@ -13,11 +13,9 @@ use Test::More;
 my $data = tempdir(CLEANUP => 1);
 chmod 0700, $data;
 my $conf = "$data/ltc.conf";
-my $ctl = build_dir() . '/bin/ltcctl';
-sub conf { my %kv = (env => 'test', secret_key => 's' x 40, data_dir => $data, @_);
-	open my $fh, '>', $conf or die; print $fh "$_ = $kv{$_}\n" for sort keys %kv; close $fh; chmod 0600, $conf }
-sub ctl { my $cmd = join ' ', map { "'$_'" } @_; my $o = `LTC_CONF=$conf $ctl $cmd 2>&1`; return ($? >> 8, $o) }
-sub sql { my $o = `sqlite3 -batch '$data/ltc.sqlite' "$_[0]" 2>&1`; chomp $o; $o }
+sub conf { write_conf($conf, env => 'test', secret_key => 's' x 40, data_dir => $data, @_) }
+sub ctl { run_ltcctl($conf, @_) }
+sub sql { sqlite_file("$data/ltc.sqlite", $_[0]) }
 sub health { run_cgi('health', env => { LTC_CONF => $conf })->{status} }
 
 my ($rc, $out) = ctl('help');
@@ -140,4 +138,15 @@ chmod 0600, $conf;
 unlink "$data/storage/documents/aa/aa11" . ('0' x 28);
 ($rc, $out) = ctl('verify');
 like($out, qr/document file missing/, 'reports a missing document file');
+unlike($out, qr/integrity_check|foreign_key_check|orphan/, '... and nothing else');
+open $fh, '>', "$data/storage/documents/aa/stray" or die; print $fh "x"; close $fh;
+($rc, $out) = ctl('verify');
+like($out, qr/orphan file in document storage/, 'reports a file no document row references');
+unlink "$data/storage/documents/aa/stray";
+# The sqlite3 shell does not enforce foreign keys: a session of nobody.
+sql("INSERT INTO auth_sessions (session_id, user_id, token_hash, auth_method, created_at, expires_at, last_seen_at) VALUES ('s-x','nobody','h-x','otp','2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z','2026-01-01T00:00:00.000000Z')");
+($rc, $out) = ctl('verify');
+is($rc, 3, 'a foreign-key violation is a finding');
+like($out, qr/foreign_key_check found violations/, '... named as such');
+unlike($out, qr/integrity_check/, '... while the file itself is intact');
 done_testing;

@@ -9,10 +9,8 @@ use warnings;
 use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC qw(json);
-use Digest::SHA qw(hmac_sha256);
+use LTC;
 use Encode qw(decode_utf8);
-use MIME::Base64 qw(encode_base64url);
 use Test::More;
 
 my $srv = LTC->new_lighttpd;
@@ -24,57 +22,21 @@ my $CSP_HTML = "default-src 'self'; script-src 'self'; style-src 'self'; img-src
     . "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     . "form-action 'self'; frame-ancestors 'none'";
 
-# ---- fixtures (SQL; strings go in as hex so no shell quoting can bite) ----
+# ---- fixtures (rows written directly; the harness quotes as hex) --------
 
-my $seq = 0;
-my $TS = '2026-02-01T09:00:00.000000Z';
-sub uuid { sprintf('%08x-%04x-4%03x-9%03x-%012x', 0x61ab0000 + ++$seq, $$ & 0xffff, $seq, $seq, $seq * 104729) }
-sub sq { my $s = shift; return 'NULL' unless defined $s; utf8::encode($s); "CAST(X'" . unpack('H*', $s) . "' AS TEXT)" }
-
+# A vehicle with meta, entries [level, ...] and documents
+# [[approval, scan, pii], ...]; returns its public id.
 sub vehicle {
 	my (%o) = @_;
-	my $id = uuid();
-	my $owner = $o{owner} // uuid();
-	my $sql = sprintf("INSERT INTO vehicles (public_id, owner_user_id, vin_prefix3, vin_last4, "
-	    . "vin_hmac, meta_json, created_at, updated_at, deleted_at, delete_reason) VALUES "
-	    . "(%s, %s, 'WVW', '0001', %s, %s, '$TS', '$TS', %s, %s);", sq($id), sq($owner),
-	    sq('ab' x 32), $o{meta} ? sq(json()->encode($o{meta})) : 'NULL',
-	    sq($o{deleted} ? $TS : undef), sq($o{deleted} ? 'sold' : undef));
-	for my $level (@{ $o{entries} // [] }) {
-		$sql .= sprintf("INSERT INTO vehicle_entries (id, vehicle_id, owner_user_id, "
-		    . "created_by_user_id, entry_group_id, version, is_latest, entry_date, entry_type, "
-		    . "performed_by, km, note, cost_cents, trust_level, created_at, updated_at) VALUES "
-		    . "(%s, %s, %s, %s, %s, 1, 1, '2025-05-01', 'Service', 'Fachwerkstatt', 123456, "
-		    . "'Notiz-Geheim', 12050, %s, '$TS', '$TS');", sq(uuid()), sq($id), sq($owner),
-		    sq($owner), sq(uuid()), sq($level));
-	}
+	my $id = $srv->vehicle_row(meta => $o{meta}, deleted => $o{deleted});
+	$srv->entry_row(vehicle => $id, level => $_) for @{ $o{entries} // [] };
 	for my $d (@{ $o{docs} // [] }) {
-		$sql .= sprintf("INSERT INTO documents (id, owner_user_id, created_by_user_id, vehicle_id, "
-		    . "filename, content_type, size_bytes, checksum_sha256, storage_key, approval_status, "
-		    . "scan_status, pii_status, created_at) VALUES (%s, %s, %s, %s, 'rechnung_geheim.pdf', "
-		    . "'application/pdf', 4242, %s, %s, %s, %s, %s, '$TS');", sq(sprintf('%032x', ++$seq)),
-		    sq($owner), sq($owner), sq($id), sq('cd' x 32), sq("k/$seq"), map { sq($_) } @$d);
+		my ($approval, $scan, $pii) = @$d;
+		$srv->document_row(vehicle => $id, approval => $approval, scan => $scan, pii => $pii);
 	}
-	my $out = $srv->sqlite($sql);
-	die "fixture: $out" if $out ne '';
 	return $id;
 }
-
-my ($SECRET) = do { open my $fh, '<', $srv->conf_file or die; map { /^secret_key\s*=\s*(\S+)/ ? $1 : () } <$fh> };
-sub session {
-	my ($role) = @_;
-	my ($uid, $sid) = (uuid(), uuid());
-	my $token = "tok-$role-" . $seq++ . '-' . ('y' x 32);
-	my $hash = encode_base64url(hmac_sha256($token, $SECRET));
-	my $out = $srv->sqlite("INSERT INTO auth_users (user_id, email_hmac, role, status, "
-	    . "email_verified_at, created_at, updated_at) VALUES ('$uid', 'eh-$uid', '$role', 'active', "
-	    . "'$TS', '$TS', '$TS'); INSERT INTO auth_sessions (session_id, user_id, token_hash, "
-	    . "auth_method, created_at, expires_at, last_seen_at) VALUES ('$sid', '$uid', '$hash', "
-	    . "'password', '2026-03-01T09:59:00.000000Z', '2026-03-01T17:59:00.000000Z', "
-	    . "'2026-03-01T09:59:00.000000Z');");
-	die "session: $out" if $out ne '';
-	return { token => $token, user_id => $uid };
-}
+sub session { $srv->session_row(@_) }
 
 # ---- HTML helpers (regexes over our own, line-oriented markup) ------------
 

@@ -15,7 +15,7 @@ use warnings;
 use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC qw(json);
+use LTC;
 use Encode qw(decode_utf8);
 use File::Temp qw(tempdir);
 use Test::More;
@@ -29,18 +29,10 @@ my $DISCLAIMER = 'Die Trust-Ampel bewertet ausschließlich die Dokumentations- u
 my $srv = LTC->new_lighttpd;
 my $tmp = tempdir(CLEANUP => 1);
 
-sub sq { my $s = shift; return 'NULL' unless defined $s; utf8::encode($s); "CAST(X'" . unpack('H*', $s) . "' AS TEXT)" }
-my $TS = '2026-02-01T09:00:00.000000Z';
-my $id = '3b0c6a52-8d7e-4f10-9a2b-62c0ffee0001';
-my $meta = json()->encode({ accident_status => 'accident_free', vehicle_class => 'pkw', make => 'VW',
-    model => 'Golf', year => 2014, drivetrain => 'diesel', nickname => 'Familienkombi' });
-my $out = $srv->sqlite("INSERT INTO vehicles (public_id, owner_user_id, vin_prefix3, vin_last4, vin_hmac, "
-    . "meta_json, created_at, updated_at) VALUES ('$id', 'owner-1', 'WVW', '0001', '" . ('ab' x 32) . "', "
-    . sq($meta) . ", '$TS', '$TS'); INSERT INTO vehicle_entries (id, vehicle_id, owner_user_id, "
-    . "created_by_user_id, entry_group_id, version, is_latest, entry_date, entry_type, performed_by, km, "
-    . "trust_level, created_at, updated_at) VALUES ('e-1', '$id', 'owner-1', 'owner-1', 'g-1', 1, 1, "
-    . "'2025-05-01', 'Service', 'Fachwerkstatt', 123456, 'T3', '$TS', '$TS');");
-is($out, '', 'fixture vehicle');
+my $id = $srv->vehicle_row(id => '3b0c6a52-8d7e-4f10-9a2b-62c0ffee0001', owner => 'owner-1',
+    meta => { accident_status => 'accident_free', vehicle_class => 'pkw', make => 'VW', model => 'Golf',
+    year => 2014, drivetrain => 'diesel', nickname => 'Familienkombi' });
+$srv->entry_row(vehicle => $id, level => 'T3', note => undef, cost_cents => undef);
 
 my $n = 0;
 # Runs Chromium with a fresh profile whose content setting blocks

@@ -176,7 +176,8 @@ my %tables;
 # Only the project's CGIs: the ones `make` builds from cgi-bin/*.c.
 for my $src (sort glob(root() . '/cgi-bin/*.c')) {
 	my ($g) = $src =~ m{/([^/]+)\.c$};
-	next if $g eq 'site';		# HTML pages (frontend.md), no API routes
+	# HTML pages (frontend.md) and the web server's error handler: no API routes
+	next if $g eq 'site' || $g eq 'fallback';
 	my $bin = "$cgidir/$g";
 	next unless -x $bin;
 	my $out = do { local $ENV{LTC_ROUTE_TABLE} = 1; `'$bin'` };

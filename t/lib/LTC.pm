@@ -10,11 +10,15 @@ use Cwd qw(abs_path);
 use HTTP::Tiny;
 use IO::Socket::INET;
 use JSON::PP;
-use POSIX qw(:sys_wait_h);
+use Digest::SHA qw(hmac_sha256);
+use MIME::Base64 qw(encode_base64url);
+use POSIX qw(:sys_wait_h strftime);
 use Time::HiRes qw(sleep);
+use Time::Local qw(timegm);
 use Test::More;
 
-our @EXPORT_OK = qw(root build_dir json run_cgi free_port);
+our @EXPORT_OK = qw(root build_dir json run_cgi free_port sq uuid write_conf run_ltcctl
+    sqlite_file api_ts store_ts items is_422);
 
 my $ROOT = abs_path(dirname(__FILE__) . '/../..');
 sub root { $ROOT }
@@ -30,6 +34,97 @@ sub free_port {
 		if ($s) { close $s; return $p }
 	}
 	die "no free port";
+}
+
+# ---- small helpers -----------------------------------------------------------
+
+# An SQL string literal that survives any quoting (JSON has '"', a
+# make or model may hold anything): hex, cast back to text. undef is NULL.
+sub sq {
+	my ($s) = @_;
+	return 'NULL' unless defined $s;
+	utf8::encode($s) if utf8::is_utf8($s);
+	return "CAST(X'" . unpack('H*', $s) . "' AS TEXT)";
+}
+
+# A fresh UUIDv4-shaped id, unique within this process.
+my $uuid_seq = 0;
+sub uuid {
+	$uuid_seq++;
+	return sprintf('%08x-%04x-4%03x-8%03x-%012x', 0x7e570000 + $uuid_seq, $$ & 0xffff,
+	    $uuid_seq & 0xfff, ($uuid_seq >> 12) & 0xfff, $uuid_seq * 104729);
+}
+
+# Timestamps: the API's (second precision) and the stored one (microseconds).
+sub api_ts { strftime('%Y-%m-%dT%H:%M:%SZ', gmtime($_[0])) }
+sub store_ts { strftime('%Y-%m-%dT%H:%M:%S.000000Z', gmtime($_[0])) }
+
+# Writes an ltc.conf ("key = value", sorted; an undef value leaves the
+# key out), mode 0600.
+sub write_conf {
+	my ($path, %kv) = @_;
+	open my $fh, '>', "$path.tmp" or die "$path: $!";
+	for (sort keys %kv) { print $fh "$_ = $kv{$_}\n" if defined $kv{$_} }
+	close $fh;
+	chmod 0600, "$path.tmp";
+	rename "$path.tmp", $path or die "$path: $!";
+}
+
+# Runs a command without a shell: (exit code, stdout and stderr). A
+# last argument \"text" is its stdin.
+sub _capture {
+	my (@cmd) = @_;
+	my $stdin = ref $cmd[-1] eq 'SCALAR' ? ${ pop @cmd } : undef;
+	my $dir = tempdir(CLEANUP => 1);
+	open my $in, '>', "$dir/in" or die;
+	print $in $stdin // '';
+	close $in;
+	my $pid = open(my $out, '-|') // die "fork: $!";
+	if ($pid == 0) {
+		open STDIN, '<', "$dir/in" or die;
+		open STDERR, '>&', \*STDOUT or die;
+		exec @cmd or exit 127;
+	}
+	local $/;
+	my $o = <$out> // '';
+	close $out;
+	return ($? >> 8, $o);
+}
+
+# ltcctl against a config file, without a server: (exit code, output).
+# A last argument \"text" is its stdin.
+sub run_ltcctl {
+	my ($conf, @args) = @_;
+	local $ENV{LTC_CONF} = $conf;
+	return _capture(build_dir() . '/bin/ltcctl', @args);
+}
+
+# sqlite3 on a database file, without a shell in between: SQL may hold
+# any quote or '$'. Output (errors included) without the last newline.
+sub sqlite_file {
+	my ($db, $sql, @prefix) = @_;
+	my (undef, $o) = _capture(@prefix, 'sqlite3', '-batch', '-cmd', '.timeout 5000', $db, $sql);
+	$o =~ s/\n\z//;
+	return $o;
+}
+
+# The 422 items of an answer as [type, loc...] lists.
+sub items {
+	my ($r) = @_;
+	my $d = ref $r->{json} eq 'HASH' ? $r->{json}{detail} : undef;
+	return [ map { [ $_->{type}, @{ $_->{loc} } ] } @{ ref $d eq 'ARRAY' ? $d : [] } ];
+}
+
+# A 422 with exactly these items ([type, loc...]), each with exactly
+# type, loc and msg.
+sub is_422 {
+	my ($r, $want, $name) = @_;
+	local $Test::Builder::Level = $Test::Builder::Level + 1;
+	is($r->{status}, 422, "$name: 422") or diag($r->{body});
+	is_deeply(items($r), $want, "$name: items");
+	my $d = ref $r->{json} eq 'HASH' ? $r->{json}{detail} : undef;
+	ok(!grep({ join(',', sort keys %$_) ne 'loc,msg,type' } @{ ref $d eq 'ARRAY' ? $d : [] }),
+	    "$name: items have exactly type, loc, msg");
 }
 
 # Parses a CGI or HTTP response head+body into a hash.
@@ -128,9 +223,7 @@ sub new_apache {
 	chomp $secret;
 	my %kv = (env => 'test', secret_key => $secret, data_dir => "$self->{data}/var",
 	    public_base_url => $self->{base}, %{ $o{conf} // {} });
-	open my $fh, '>', $conf or die;
-	print $fh "$_ = $kv{$_}\n" for sort keys %kv;
-	close $fh;
+	write_conf($conf, %kv);
 	$self->{conf} = $conf;
 	system("LTC_CONF=$conf '@{[build_dir()]}/bin/ltcctl' init >/dev/null") == 0 or die "init";
 	my ($user, $group) = ($<) == 0 ? ('www-data', 'www-data') : (scalar getpwuid($<), scalar getgrgid($());
@@ -151,7 +244,7 @@ sub new_apache {
 	    CGIBIN => $cgibin, CONF => $conf, USER => $user,
 	    GROUP => $group, LIMITBODY => 10551296);
 	$tpl =~ s/\@(\w+)\@/exists $sub{$1} ? $sub{$1} : "\@$1\@"/ge;
-	open $fh, '>', "$run/httpd.conf" or die;
+	open my $fh, '>', "$run/httpd.conf" or die;
 	print $fh $tpl;
 	close $fh;
 	$self->{httpd_conf} = "$run/httpd.conf";
@@ -235,22 +328,12 @@ sub set_conf {
 
 sub ltcctl {
 	my ($self, @args) = @_;
-	my $stdin = ref $args[-1] eq 'SCALAR' ? ${ pop @args } : undef;
-	my $cmd = join ' ', map { my $a = $_; $a =~ s/'/'\\''/g; "'$a'" }
-	    ($self->{ltcctl} // build_dir() . '/bin/ltcctl', @args);
 	local $ENV{LTC_CONF} = $self->{conf};
 	# Under Apache as root the CGIs run as www-data: so must every writer.
-	$cmd = "runuser -u www-data -- env LTC_CONF='$self->{conf}' $cmd"
-	    if $self->{kind} eq 'apache' && $< == 0;
-	my $out;
-	if (defined $stdin) {
-		my $dir = tempdir(CLEANUP => 1);
-		open my $fh, '>', "$dir/in"; print $fh $stdin; close $fh;
-		$out = `$cmd <'$dir/in' 2>&1`;
-	} else {
-		$out = `$cmd 2>&1`;
-	}
-	return wantarray ? ($? >> 8, $out) : $out;
+	my @pre = ($self->{kind} eq 'apache' && $< == 0)
+	    ? ('runuser', '-u', 'www-data', '--', 'env', "LTC_CONF=$self->{conf}") : ();
+	my ($rc, $out) = _capture(@pre, $self->{ltcctl} // build_dir() . '/bin/ltcctl', @args);
+	return wantarray ? ($rc, $out) : $out;
 }
 
 my $http = HTTP::Tiny->new(timeout => 60, max_redirect => 0);
@@ -283,6 +366,40 @@ sub req {
 	return _result($res->{status}, \%hh, $res->{content} // '');
 }
 
+# One request written as is on a fresh connection (requests HTTP::Tiny
+# cannot send: no Content-Length, a missing Host, ...); the answer is
+# read to the end, a chunked body decoded.
+sub raw {
+	my ($self, $request) = @_;
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
+	    Proto => 'tcp', Timeout => 60) or die "connect: $!";
+	binmode $s;
+	print $s $request;
+	local $/;
+	my $all = <$s> // '';
+	close $s;
+	my ($head, $body) = split /\r\n\r\n/, $all, 2;
+	my ($status) = ($head // '') =~ m{^HTTP/1\.[01] (\d{3})};
+	my %h;
+	for my $line (split /\r\n/, $head // '') {
+		my ($k, $v) = $line =~ /^([^:]+):\s*(.*)$/ or next;
+		$k = lc $k;
+		$h{$k} = exists $h{$k} ? "$h{$k}, $v" : $v;
+	}
+	$body //= '';
+	if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+		my $d = '';
+		while ($body =~ s/^([0-9a-fA-F]+)[^\r]*\r\n//) {
+			my $n = hex $1;
+			last if $n == 0;
+			$d .= substr($body, 0, $n, '');
+			$body =~ s/^\r\n//;
+		}
+		$body = $d;
+	}
+	return _result($status // 0, \%h, $body);
+}
+
 sub get    { my ($s, $p, %o) = @_; $s->req('GET', $p, %o) }
 sub post   { my ($s, $p, %o) = @_; $s->req('POST', $p, %o) }
 
@@ -298,13 +415,152 @@ sub outbox {
 	return do { local (@ARGV, $/) = ("$dir/$f[-1]"); <> };
 }
 
+# SQL on the server's database (no shell in between, see sqlite_file).
 sub sqlite {
 	my ($self, $sql) = @_;
 	my $db = -e "$self->{data}/ltc.sqlite" ? "$self->{data}/ltc.sqlite" : "$self->{data}/var/ltc.sqlite";
-	my $pre = ($self->{kind} eq 'apache' && $< == 0) ? 'runuser -u www-data -- ' : '';
-	my $out = `${pre}sqlite3 -batch -cmd '.timeout 5000' '$db' "$sql" 2>&1`;
-	chomp $out;
-	return $out;
+	# Under Apache as root the CGIs run as www-data: so must every writer.
+	my @pre = ($self->{kind} eq 'apache' && $< == 0) ? qw(runuser -u www-data --) : ();
+	return sqlite_file($db, $sql, @pre);
+}
+
+# SELECT count(*) FROM <what> ("table" or "table WHERE ..."), a number.
+sub count {
+	my ($self, $what) = @_;
+	my $n = $self->sqlite("SELECT count(*) FROM $what");
+	die "count $what: $n\n" unless $n =~ /^\d+$/;
+	return $n + 0;
+}
+
+sub _where {
+	my ($w) = @_;
+	$w = { action => $w } unless ref $w;
+	my @c = map { defined $w->{$_} ? "$_ = " . sq($w->{$_}) : "$_ IS NULL" } sort keys %$w;
+	return @c ? 'WHERE ' . join(' AND ', @c) : '';
+}
+
+# Audit rows matching a where hash ({ action => ..., target_id => ... };
+# undef is IS NULL; a plain string is the action) as "col|col|..."
+# strings, NULL as '', oldest first.
+sub audit_rows {
+	my ($self, $where, @cols) = @_;
+	@cols = qw(action result reason_code scope target_id metadata_json) unless @cols;
+	my $out = $self->sqlite('SELECT ' . join(" || '|' || ", map { "coalesce($_, '')" } @cols)
+	    . ' FROM audit_events ' . _where($where) . ' ORDER BY rowid');
+	return [ grep { length } split /\n/, $out ];
+}
+
+# The newest of those rows, or undef.
+sub last_audit {
+	my ($self, $where, @cols) = @_;
+	return $self->audit_rows($where, @cols)->[-1];
+}
+
+# How many audit rows of this action (and target) there are.
+sub audits {
+	my ($self, $action, $target) = @_;
+	return $self->count('audit_events ' . _where({ action => $action,
+	    defined $target ? (target_id => $target) : () }));
+}
+
+sub secret {
+	my ($self) = @_;
+	open my $fh, '<', $self->{conf} or die "$self->{conf}: $!";
+	my ($s) = map { /^secret_key\s*=\s*(\S+)/ ? $1 : () } <$fh>;
+	return $s;
+}
+
+# The server clock (test_now) at an epoch second.
+sub set_now {
+	my ($self, $t) = @_;
+	$self->set_conf(test_now => api_ts($t));
+}
+
+# test_now of the config as an epoch second, else the real clock.
+sub now {
+	my ($self) = @_;
+	open my $fh, '<', $self->{conf} or die;
+	my ($y, $mo, $d, $h, $mi, $s) = map { /^test_now\s*=\s*(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)Z/ ? ($1, $2, $3, $4, $5, $6) : () } <$fh>;
+	return defined $y ? timegm($s, $mi, $h, $d, $mo - 1, $y) : time;
+}
+
+# ---- rows written directly (fixtures) -------------------------------------------
+
+my $FIXTURE_TS = '2026-02-01T09:00:00.000000Z';
+
+sub _insert {
+	my ($self, $table, %row) = @_;
+	my @k = sort keys %row;
+	my $out = $self->sqlite("INSERT INTO $table (" . join(', ', @k) . ') VALUES ('
+	    . join(', ', map { sq($row{$_}) } @k) . ');');
+	die "fixture $table: $out" if $out ne '';
+}
+
+sub _uid { my ($o) = @_; ref $o ? $o->{user_id} : $o }
+
+# An active account of a role with an open session, written directly
+# (the token is stored as base64url(HMAC(secret, token)), security.md
+# 2.1), valid at the server clock. Returns { token, user_id }.
+sub session_row {
+	my ($self, $role, %o) = @_;
+	my ($uid, $sid) = ($o{user_id} // uuid(), uuid());
+	my $token = "tok-$role-" . uuid() . '-' . ('z' x 16);
+	my $now = $self->now;
+	$self->_insert('auth_users', user_id => $uid, email_hmac => "eh-$uid", role => $role,
+	    status => 'active', email_verified_at => $FIXTURE_TS, created_at => $FIXTURE_TS,
+	    updated_at => $FIXTURE_TS) unless $o{user_id};
+	$self->_insert('auth_sessions', session_id => $sid, user_id => $uid,
+	    token_hash => encode_base64url(hmac_sha256($token, $self->secret)), auth_method => 'password',
+	    created_at => store_ts($now - 60), expires_at => store_ts($now + 8 * 3600 - 60),
+	    last_seen_at => store_ts($now - 60));
+	return { token => $token, user_id => $uid };
+}
+
+# A vehicle row; returns its public id. owner: a user id or a login hash;
+# meta: a hash (stored as JSON) or text; deleted: soft-deleted ("sold").
+sub vehicle_row {
+	my ($self, %o) = @_;
+	my $id = $o{id} // uuid();
+	my $meta = ref $o{meta} ? $JSON->encode($o{meta}) : $o{meta};
+	$self->_insert('vehicles', public_id => $id, owner_user_id => _uid($o{owner}) // uuid(),
+	    vin_prefix3 => $o{vin3} // 'WVW', vin_last4 => $o{vin4} // '0001',
+	    vin_hmac => $o{vin_hmac} // ('ab' x 32), meta_json => $meta,
+	    created_at => $o{created_at} // $FIXTURE_TS, updated_at => $o{created_at} // $FIXTURE_TS,
+	    deleted_at => $o{deleted} ? $FIXTURE_TS : undef, delete_reason => $o{deleted} ? 'sold' : undef);
+	return $id;
+}
+
+# A timeline entry of a vehicle; returns its id. level: T1/T2/T3 or
+# undef; latest: 0 for an older version of group.
+sub entry_row {
+	my ($self, %o) = @_;
+	my $id = $o{id} // uuid();
+	my $owner = _uid($o{owner}) // $self->sqlite('SELECT owner_user_id FROM vehicles WHERE public_id = '
+	    . sq($o{vehicle}));
+	$self->_insert('vehicle_entries', id => $id, vehicle_id => $o{vehicle}, owner_user_id => $owner,
+	    created_by_user_id => $owner, entry_group_id => $o{group} // uuid(), version => $o{version} // 1,
+	    is_latest => $o{latest} // 1, entry_date => $o{date} // '2025-05-01',
+	    entry_type => $o{type} // 'Service', performed_by => $o{performed_by} // 'Fachwerkstatt',
+	    km => $o{km} // 123456, exists $o{note} ? (note => $o{note}) : (note => 'Notiz-Geheim'),
+	    exists $o{cost_cents} ? (cost_cents => $o{cost_cents}) : (cost_cents => 12050),
+	    trust_level => $o{level}, created_at => $FIXTURE_TS, updated_at => $FIXTURE_TS);
+	return $id;
+}
+
+# A document row (no file behind it); returns its id.
+sub document_row {
+	my ($self, %o) = @_;
+	my $id = $o{id} // unpack('H*', pack('N4', time, $$, ++$uuid_seq, 0x5eed));
+	my $owner = _uid($o{owner}) // $self->sqlite('SELECT owner_user_id FROM vehicles WHERE public_id = '
+	    . sq($o{vehicle}));
+	$self->_insert('documents', id => $id, owner_user_id => $owner, created_by_user_id => $owner,
+	    vehicle_id => $o{vehicle}, filename => $o{filename} // 'rechnung_geheim.pdf',
+	    content_type => 'application/pdf', size_bytes => 4242,
+	    checksum_sha256 => exists $o{checksum} ? $o{checksum} : ('cd' x 32), storage_key => "k/$id",
+	    approval_status => $o{approval} // 'QUARANTINED', scan_status => $o{scan} // 'PENDING',
+	    pii_status => $o{pii} // 'OK', created_at => $FIXTURE_TS,
+	    deleted_at => $o{deleted} ? $FIXTURE_TS : undef);
+	return $id;
 }
 
 # stderr of the CGIs under lighttpd: request log lines, sanitizer reports.
