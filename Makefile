@@ -112,6 +112,7 @@ check-asan:
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_LIB := lib/base/util.c lib/base/arena.c lib/http/form.c lib/http/html.c lib/http/route.c lib/http/multipart.c
+FUZZ_LIB += lib/domain/mdlite.c
 
 build-fuzz/%: fuzz/%.c $(FUZZ_LIB) $(LIB_HDR)
 	@mkdir -p $(@D)
