@@ -72,6 +72,12 @@ $(BUILD)/cgi-bin/%: cgi-bin/%.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
 
+# blog and news share the public read of the published articles.
+PUBLISHED_SRC := cgi-bin/shared/published.c
+$(BUILD)/cgi-bin/blog $(BUILD)/cgi-bin/news: $(BUILD)/cgi-bin/%: cgi-bin/%.c $(PUBLISHED_SRC) cgi-bin/shared/published.h $(LIBLTC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PUBLISHED_SRC) $(LIBLTC) $(LDLIBS_ALL)
+
 # Migrations are embedded in ltcctl so an install needs no schema/ files.
 $(BUILD)/bin/migrations.c: $(SCHEMA_FILES) bin/embed-schema.sh
 	@mkdir -p $(@D)
