@@ -80,7 +80,7 @@ str_or_null(const char *s)
 /* ---- the contact form, again, after a validation error ------------- */
 
 struct form_errors {
-	const char	*topic, *message, *reply_to;	/* German, or NULL */
+	const char	*topic, *message, *reply_to;	/* German or NULL */
 };
 
 /* The German message per field for the 422 items collected so far. */
@@ -157,7 +157,8 @@ contact_form(struct req *r, const struct kvlist *kv,
 	size_t i, n = 0;
 
 	if (fe->topic != NULL)
-		sum[n++] = (struct page_field_error){ "kontakt-topic", fe->topic };
+		sum[n++] = (struct page_field_error){ "kontakt-topic",
+		    fe->topic };
 	if (fe->message != NULL)
 		sum[n++] = (struct page_field_error){ "kontakt-message",
 		    fe->message };
@@ -469,7 +470,9 @@ inbox_update(struct req *r)
 	    SUPPORT_NOTE_MAX);
 	if (v_done(r))
 		return;
-	switch (strlen(id) <= PATH_ID_MAX ? supportmsg_find(&r->cx, id, &m) : 0) {
+	/* A path id longer than PATH_ID_MAX names nothing (README "ids"). */
+	switch (strlen(id) <= PATH_ID_MAX ?
+	    supportmsg_find(&r->cx, id, &m) : 0) {
 	case 1:
 		break;
 	case 0:

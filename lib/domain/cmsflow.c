@@ -155,7 +155,7 @@ cms_update(struct ctx *cx, const char *type, const char *id,
 	c.title = in->title;
 	c.excerpt = in->excerpt;
 	c.content_md = in->content_md;
-	/* A superadmin edits content only; anyone else sends it back to draft. */
+	/* A superadmin edits content only; anyone else goes back to draft. */
 	if (!article_update(cx, a.article_id, &c,
 	    !sa && strcmp(a.workflow_state, "draft") != 0))
 		return CMS_DB;

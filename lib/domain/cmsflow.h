@@ -38,7 +38,7 @@ enum cms_action { CMS_CREATE, CMS_UPDATE, CMS_SUBMIT, CMS_REVIEW,
 enum cms_status {
 	CMS_OK,
 	CMS_FORBIDDEN,		/* the role may not do this at all */
-	CMS_NOT_FOUND,		/* unknown id, or an article of the other type */
+	CMS_NOT_FOUND,		/* unknown id, or an article of another type */
 	CMS_READ_ONLY,		/* published_article_read_only */
 	CMS_INVALID_SLUG,
 	CMS_SLUG_CONFLICT,

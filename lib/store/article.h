@@ -21,7 +21,7 @@ struct article {
 	char	*title;
 	char	*excerpt;
 	char	*content_md;
-	char	*workflow_state;	/* "draft" | "in_review" | "published" */
+	char	*workflow_state;	/* draft | in_review | published */
 	char	*review_note;
 	char	*created_at;
 	char	*updated_at;
@@ -62,8 +62,12 @@ bool	 article_update(struct ctx *, const char *article_id,
 	    const struct article_content *, bool back_to_draft);
 /* in_review, submitted_at = now; review note, reviewer, reviewed_at cleared. */
 bool	 article_submit(struct ctx *, const char *article_id);
-/* in_review, reviewer = actor, note, reviewed_at = now, submitted_at kept or now. */
-bool	 article_review(struct ctx *, const char *article_id, const char *note);
+/*
+ * in_review, reviewer = actor, note, reviewed_at = now, submitted_at
+ * kept or now.
+ */
+bool	 article_review(struct ctx *, const char *article_id,
+	    const char *note);
 /* published, publisher = actor, published_at = now. */
 bool	 article_publish(struct ctx *, const char *article_id);
 

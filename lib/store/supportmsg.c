@@ -55,11 +55,11 @@ supportmsg_create(struct ctx *cx, const char *topic, const char *message,
 		return false;
 	}
 	ts_storage(cx->now, ts);
-	ok = db_exec(cx->db, "INSERT INTO support_messages (id, topic, message, "
-	    "reply_to_enc, reply_to_key_id, user_id, status, created_at, "
-	    "updated_at) VALUES (?,?,?,?,?,?,'offen',?,?)", "ssssssss", id,
-	    topic, message, enc, enc != NULL ? key_id : NULL, user_id, ts,
-	    ts) == DB_OK;
+	ok = db_exec(cx->db, "INSERT INTO support_messages (id, topic, "
+	    "message, reply_to_enc, reply_to_key_id, user_id, status, "
+	    "created_at, updated_at) VALUES (?,?,?,?,?,?,'offen',?,?)",
+	    "ssssssss", id, topic, message, enc, enc != NULL ? key_id : NULL,
+	    user_id, ts, ts) == DB_OK;
 	free(enc);
 	return ok;
 }
@@ -75,12 +75,12 @@ supportmsg_list(struct ctx *cx, const char *status, int64_t limit,
 
 	*n = 0;
 	if (status == NULL)
-		st = db_prep(cx->db, "SELECT " MSG_COLS " FROM support_messages "
-		    "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?", "ii",
+		st = db_prep(cx->db, "SELECT " MSG_COLS " FROM "
+		    "support_messages ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?", "ii",
 		    limit, offset);
 	else
-		st = db_prep(cx->db, "SELECT " MSG_COLS " FROM support_messages "
-		    "WHERE status = ? ORDER BY created_at DESC, seq DESC "
+		st = db_prep(cx->db, "SELECT " MSG_COLS " FROM "
+		    "support_messages WHERE status = ? ORDER BY created_at DESC, seq DESC "
 		    "LIMIT ? OFFSET ?", "sii", status, limit, offset);
 	if (st == NULL)
 		return NULL;

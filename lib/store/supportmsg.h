@@ -19,7 +19,7 @@
 
 /* The CHECK values of the schema, NULL-terminated. */
 extern const char *const supportmsg_topics[];	/* frage, fehler, ... */
-extern const char *const supportmsg_statuses[];	/* offen, in_pruefung, geloest */
+extern const char *const supportmsg_statuses[];	/* offen, ... geloest */
 
 #define SUPPORT_MESSAGE_MAX	4000	/* code points, trimmed */
 #define SUPPORT_REPLY_MIN	3

@@ -54,7 +54,7 @@ rule2_heading(void)
 	    "one line from ** to ** is one heading (no inline markup)");
 	renders("**Titel**\nmehr", "<p>**Titel** mehr</p>\n",
 	    "a two-line block is not a heading");
-	renders("****", "<p>****</p>\n", "an empty heading text is a paragraph");
+	renders("****", "<p>****</p>\n", "empty heading text: a paragraph");
 	renders("**", "<p>**</p>\n", "** alone is a paragraph");
 	renders("**offen", "<p>**offen</p>\n", "unclosed ** is a paragraph");
 	renders("Text mit **fett** mitten", "<p>Text mit **fett** mitten</p>\n",
@@ -67,7 +67,7 @@ rule3_list(void)
 	renders("- a\n- b\n- c", "<ul>\n<li>a</li>\n<li>b</li>\n<li>c</li>\n"
 	    "</ul>\n", "every line \"- \": a list");
 	renders("- eins", "<ul>\n<li>eins</li>\n</ul>\n", "a one-item list");
-	renders("- a\nb", "<p>- a b</p>\n", "one line without \"- \": paragraph");
+	renders("- a\nb", "<p>- a b</p>\n", "a line without \"- \": paragraph");
 	renders("-a\n-b", "<p>-a -b</p>\n", "\"-\" without a space is no item");
 	renders("- a\n - b", "<p>- a  - b</p>\n",
 	    "an indented later line is no item");
@@ -109,8 +109,8 @@ injection(void)
 	    "<h2>&lt;img src=x onerror=alert(1)&gt;</h2>\n",
 	    "markup in a heading is text");
 	renders("- <a href=\"javascript:alert(1)\">x</a>",
-	    "<ul>\n<li>&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;"
-	    "</li>\n</ul>\n", "a javascript: link in an item is text");
+	    "<ul>\n<li>&lt;a href=&quot;javascript:alert(1)&quot;&gt;"
+	    "x&lt;/a&gt;</li>\n</ul>\n", "a javascript: link in an item is text");
 	renders("[klick](javascript:alert(1))",
 	    "<p>[klick](javascript:alert(1))</p>\n",
 	    "markdown links are not links");
