@@ -1,0 +1,33 @@
+/*
+ * mdlite.h: the markdown-light renderer of domain.md 17.2 for an
+ * article's content_md. Four rules and nothing else:
+ *
+ *   1. "\r\n" becomes "\n"; blocks are separated by one or more blank
+ *      lines (empty or only spaces and tabs); each block is trimmed and
+ *      empty blocks are dropped.
+ *   2. A block of exactly one line "**text**" (text not empty) is
+ *      <h2>text</h2>.
+ *   3. A block whose every line starts with "- " is a <ul>, one <li>
+ *      per line with the "- " removed.
+ *   4. Any other block is a <p>, its lines joined with one space.
+ *
+ * No HTML of the source ever passes through: every byte of text goes
+ * through esc, which must be the HTML escaping writer of the http layer
+ * (html_escn), so the page output has one escaper. The only markup
+ * written is <h2>, <ul>, <li> and <p> without attributes.
+ */
+#ifndef LTC_MDLITE_H
+#define LTC_MDLITE_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+
+/* Appends n bytes of s to b, HTML-escaped. */
+typedef void (*mdlite_esc_fn)(struct buf *b, const char *s, size_t n);
+
+/* Appends the rendering of md (n bytes) to out, one element per line. */
+void	 mdlite_render(struct buf *out, const char *md, size_t n,
+	    mdlite_esc_fn esc);
+
+#endif
