@@ -131,7 +131,6 @@ check-asan:
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-<<<<<<< HEAD
 # The harnesses link an instrumented copy of the whole library, so a
 # parser can move between files without a change here.
 FUZZ_LIB := $(LIB_SRC)
@@ -140,10 +139,6 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(PKG_CFLAGS) -Ilib \
 	   -DLTC_SCHEMA_VERSION=$(SCHEMA_VERSION) -DLTC_VERSION='"$(VERSION)"' \
 	   -DLTC_CONF_PATH='"$(CONF_PATH)"'
 FUZZ_LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lscrypt -lm
-=======
-FUZZ_LIB := lib/base/util.c lib/base/arena.c lib/http/form.c lib/http/html.c lib/http/route.c lib/http/multipart.c
-FUZZ_LIB += lib/domain/mdlite.c
->>>>>>> site-api
 
 build-fuzz/lib/%.o: lib/%.c $(LIB_HDR) Makefile | build-deps
 	@mkdir -p $(@D)
