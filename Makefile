@@ -39,6 +39,8 @@ LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -lcrypto
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+# The HTML writer's formats are literals the compiler checks (html.h).
+WARN    += -Wformat-nonliteral -Wformat-security
 OPT     ?= -O2 -g
 SAN     ?=
 # Position-dependent executables: no start-up relocation of the static
