@@ -103,6 +103,12 @@ $(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage
 check-layers:
 	@sh bin/check-layers.sh .
 
+# Page code writes HTML only through html_printf() with literal formats.
+.PHONY: check-html
+check-html:
+	@sh bin/check-html.sh .
+test: check-html
+
 deps:
 	@sh bin/deps.sh
 
