@@ -41,6 +41,8 @@ LDLIBS_ALL := -Wl,--as-needed -Wl,-Bstatic -lsqlite3 -ljansson -lscrypt -lcrypto
 endif
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+# The HTML writer's formats are literals the compiler checks (html.h).
+WARN    += -Wformat-nonliteral -Wformat-security
 OPT     ?= -O2 -g
 SAN     ?=
 # Position-dependent executables: no start-up relocation of the static
@@ -100,9 +102,26 @@ $(BUILD)/t/%.t: t/unit/%.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
 
+# The document root: htdocs/ with each htdocs/src/*.html body in the
+# layout of lib/http/page.c (bin/gen-htdocs.sh); served from $(BUILD)/htdocs.
+all: $(BUILD)/htdocs.stamp
+HTDOCS_SRC := $(shell find htdocs -type f)
+$(BUILD)/bin/mkpage: bin/mkpage.c $(LIBLTC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
+$(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage
+	sh bin/gen-htdocs.sh $(BUILD)/bin/mkpage htdocs $(BUILD)/htdocs
+	@touch $@
+
 # The include direction of lib/ (README "Layout").
 check-layers:
 	@sh bin/check-layers.sh .
+
+# Page code writes HTML only through html_printf() with literal formats.
+.PHONY: check-html
+check-html:
+	@sh bin/check-html.sh .
+test: check-html
 
 deps:
 	@sh bin/deps.sh test
@@ -169,7 +188,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/htdocs $(DESTDIR)$(PREFIX)/conf $(DESTDIR)$(PREFIX)/schema
 	install -m 0755 $(BUILD)/bin/ltcctl $(DESTDIR)$(PREFIX)/bin/ltcctl
 	for c in $(CGIS); do install -m 0755 $$c $(DESTDIR)$(PREFIX)/cgi-bin/$$(basename $$c)$(CGI_SUFFIX); done
-	cp -R htdocs/. $(DESTDIR)$(PREFIX)/htdocs/
+	cp -R $(BUILD)/htdocs/. $(DESTDIR)$(PREFIX)/htdocs/
 	install -m 0644 $(SCHEMA_FILES) $(DESTDIR)$(PREFIX)/schema/
 	install -m 0644 conf/ltc.conf.example conf/lighttpd.conf conf/apache-vhost.conf $(DESTDIR)$(PREFIX)/conf/
 

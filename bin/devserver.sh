@@ -43,7 +43,7 @@ chmod 0600 "$CONF"
 
 LTC_CONF=$CONF "$BUILD/bin/ltcctl" init >/dev/null
 
-sed -e "s|@PORT@|$PORT|g" -e "s|@BIND@|127.0.0.1|g" -e "s|@HTDOCS@|$ROOT/htdocs|g" \
+sed -e "s|@PORT@|$PORT|g" -e "s|@BIND@|127.0.0.1|g" -e "s|@HTDOCS@|$BUILD/htdocs|g" \
     -e "s|@CGIBIN@|$BUILD/cgi-bin|g" -e "s|@CONF@|$CONF|g" -e "s|@RUNDIR@|$DATA/run|g" \
     -e "s|@MAXREQ@|10304|g" "$ROOT/conf/lighttpd.conf.in" > "$DATA/run/lighttpd.conf"
 

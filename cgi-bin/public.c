@@ -45,7 +45,7 @@ public_site(struct req *r)
 	struct buf b = { 0 };
 
 	page_begin(&b, &o);
-	buf_puts(&b, "<h1>LifeTimeCircle – ServiceHeft 4.0</h1>\n"
+	html_printf(&b, "<h1>LifeTimeCircle – ServiceHeft 4.0</h1>\n"
 	    "<p><strong class=\"pill\">Backend läuft</strong></p>\n"
 	    "<p class=\"subline\">Vom Gebrauchtwagen zum dokumentierten "
 	    "Vertrauensgut.</p>\n<ul class=\"actions\">\n"
@@ -54,9 +54,7 @@ public_site(struct req *r)
 	    "<li><a href=\"/news/\">News</a></li>\n</ul>\n"
 	    "<section class=\"notice\" aria-labelledby=\"pflichttext\">\n"
 	    "<h2 id=\"pflichttext\">Trust-Ampel Hinweis (Pflichttext):</h2>\n"
-	    "<p class=\"disclaimer\">„");
-	html_esc(&b, TRUST_DISCLAIMER);
-	buf_puts(&b, "“</p>\n</section>\n");
+	    "<p class=\"disclaimer\">„%s“</p>\n</section>\n", TRUST_DISCLAIMER);
 	page_end(&b, &o);
 	page_send(r, 200, &b, "no-store");
 }

@@ -10,7 +10,6 @@
  * The check page shows what GET /api/public/qr/{id} answers, built by
  * the same trustdata_public(), and shares its rate limit.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "http/app.h"
@@ -29,11 +28,8 @@
 static void
 fact(struct buf *b, const char *label, const char *value)
 {
-	buf_puts(b, "<dt>");
-	html_esc(b, label);
-	buf_puts(b, "</dt><dd>");
-	html_esc(b, value != NULL && *value != '\0' ? value : "—");
-	buf_puts(b, "</dd>\n");
+	html_printf(b, "<dt>%s</dt><dd>%s</dd>\n", label,
+	    value != NULL && *value != '\0' ? value : "—");
 }
 
 /* String member of a JSON object, or NULL. */
@@ -55,22 +51,22 @@ static void
 vehicle_section(struct buf *b, const json_t *v)
 {
 	const json_t *year = json_object_get(v, "year");
-	char ybuf[24] = "";
 
-	if (json_is_integer(year))
-		snprintf(ybuf, sizeof(ybuf), "%lld",
-		    (long long)json_integer_value(year));
-	buf_puts(b, "<section class=\"card\" aria-labelledby=\"fahrzeug\">\n"
+	html_printf(b, "<section class=\"card\" aria-labelledby=\"fahrzeug\">\n"
 	    "<h2 id=\"fahrzeug\">Fahrzeug</h2>\n<dl class=\"facts\">\n");
 	/* Enum values only through their German labels (frontend.md 7). */
 	fact(b, "Fahrzeugklasse",
 	    vehicle_class_label(jstr(v, "vehicle_class")));
 	fact(b, "Marke", jstr(v, "make"));
 	fact(b, "Modell", jstr(v, "model"));
-	fact(b, "Baujahr", ybuf);
+	if (json_is_integer(year))
+		html_printf(b, "<dt>Baujahr</dt><dd>%lld</dd>\n",
+		    (long long)json_integer_value(year));
+	else
+		fact(b, "Baujahr", NULL);
 	fact(b, "Antrieb", drivetrain_label(jstr(v, "drivetrain")));
 	fact(b, "FIN (maskiert)", jstr(v, "vin_masked"));
-	buf_puts(b, "</dl>\n</section>\n");
+	html_printf(b, "</dl>\n</section>\n");
 }
 
 static void
@@ -100,32 +96,31 @@ qr_show(struct req *r)
 		resp_internal(r, "internal");
 		return;
 	}
-	/* light is one of the four known values here, label static. */
+	/* The light names a CSS class: only the four known values. */
 	page_begin(&b, &o);
-	buf_puts(&b, "<h1>" QR_TITLE "</h1>\n<p class=\"subline\">"
+	html_printf(&b, "<h1>" QR_TITLE "</h1>\n<p class=\"subline\">"
 	    "Öffentlicher Mini-Check zur Dokumentationsqualität</p>\n"
 	    "<section class=\"card\" aria-labelledby=\"trust-ampel\">\n"
-	    "<h2 id=\"trust-ampel\">Trust-Ampel</h2>\n<p>");
-	buf_printf(&b, "<span class=\"ampel ampel-%s\" role=\"img\" "
-	    "aria-label=\"Trust-Ampel: %s\"></span> ", light, label);
-	buf_printf(&b, "<strong>Trust-Ampel: %s</strong></p>\n<p>", label);
-	html_esc(&b, jstr(j, "hint"));
-	buf_puts(&b, "</p>\n</section>\n<dl class=\"facts\">\n");
+	    "<h2 id=\"trust-ampel\">Trust-Ampel</h2>\n"
+	    "<p><span class=\"ampel ampel-%s\" role=\"img\" "
+	    "aria-label=\"Trust-Ampel: %s\"></span> "
+	    "<strong>Trust-Ampel: %s</strong></p>\n<p>%s</p>\n</section>\n"
+	    "<dl class=\"facts\">\n", light, label, label, jstr(j, "hint"));
 	fact(&b, "Historie", status_text(jstr(j, "history_status")));
 	fact(&b, "Nachweise", status_text(jstr(j, "evidence_status")));
 	fact(&b, "Verifizierung", jstr(j, "verification_level"));
 	fact(&b, "Unfallstatus", jstr(j, "accident_status_label"));
-	buf_puts(&b, "</dl>\n");
+	html_printf(&b, "</dl>\n");
 	veh = json_object_get(j, "vehicle");
 	if (json_is_object(veh))
 		vehicle_section(&b, veh);
-	buf_puts(&b, "<section class=\"notice\" aria-labelledby=\"hinweis\">\n"
-	    "<h2 id=\"hinweis\">Hinweis</h2>\n<p class=\"disclaimer\">");
-	html_esc(&b, jstr(j, "disclaimer"));
-	buf_puts(&b, "</p>\n</section>\n<ul class=\"actions\">\n"
+	html_printf(&b, "<section class=\"notice\" "
+	    "aria-labelledby=\"hinweis\">\n<h2 id=\"hinweis\">Hinweis</h2>\n"
+	    "<p class=\"disclaimer\">%s</p>\n</section>\n"
+	    "<ul class=\"actions\">\n"
 	    "<li><a class=\"button\" href=\"/\">Zur Startseite</a></li>\n"
 	    "<li><a href=\"/faq.html#trust-ampel\">Was ist die "
-	    "Trust-Ampel?</a></li>\n</ul>\n");
+	    "Trust-Ampel?</a></li>\n</ul>\n", jstr(j, "disclaimer"));
 	page_end(&b, &o);
 	json_decref(j);
 	page_send(r, 200, &b, "no-store");
@@ -140,27 +135,27 @@ qr_form(struct req *r, int status, const char *error)
 	struct buf b = { 0 };
 
 	page_begin(&b, &o);
-	buf_puts(&b, "<h1>" QR_TITLE "</h1>\n"
+	html_printf(&b, "<h1>" QR_TITLE "</h1>\n"
 	    "<p>Prüfe die Dokumentationsqualität eines Fahrzeugs mit seiner "
 	    "Fahrzeug-ID aus dem QR-Code.</p>\n"
 	    "<form method=\"get\" action=\"/qr/\">\n");
 	if (error != NULL)
 		page_error_summary(&b, &fe, 1);
-	buf_puts(&b, "<div>\n<label for=\"qr-id\">Fahrzeug-ID</label>\n"
+	html_printf(&b, "<div>\n<label for=\"qr-id\">Fahrzeug-ID</label>\n"
 	    "<p id=\"qr-id-hint\">Die Fahrzeug-ID steht unter dem QR-Code "
 	    "am Fahrzeug.</p>\n");
 	if (error != NULL)
-		buf_puts(&b, "<p id=\"qr-id-error\" class=\"field-error\">"
+		html_printf(&b, "<p id=\"qr-id-error\" class=\"field-error\">"
 		    QR_ID_EMPTY "</p>\n");
-	buf_puts(&b, "<input id=\"qr-id\" name=\"id\" type=\"text\" "
+	html_printf(&b, "<input id=\"qr-id\" name=\"id\" type=\"text\" "
 	    "autocomplete=\"off\" spellcheck=\"false\" required "
 	    "aria-required=\"true\" ");
 	if (error != NULL)
-		buf_puts(&b, "aria-invalid=\"true\" "
+		html_printf(&b, "aria-invalid=\"true\" "
 		    "aria-describedby=\"qr-id-error qr-id-hint\"");
 	else
-		buf_puts(&b, "aria-describedby=\"qr-id-hint\"");
-	buf_puts(&b, ">\n</div>\n"
+		html_printf(&b, "aria-describedby=\"qr-id-hint\"");
+	html_printf(&b, ">\n</div>\n"
 	    "<p><button type=\"submit\">Prüfen</button></p>\n</form>\n");
 	page_end(&b, &o);
 	page_send(r, status, &b, "no-store");
@@ -170,7 +165,6 @@ static void
 qr_lookup(struct req *r)
 {
 	const char *q = req_query(r, "id");
-	struct buf loc = { 0 };
 	char *id;
 
 	if (q == NULL) {
@@ -183,11 +177,8 @@ qr_lookup(struct req *r)
 		qr_form(r, 400, QR_ID_EMPTY);
 		return;
 	}
-	buf_puts(&loc, "/qr/");
-	page_url_encode(&loc, id);
-	resp_html(r, 303, "", 0, "no-store");
-	resp_header(r, "Location", loc.data);
-	buf_free(&loc);
+	page_redirect(r, arena_printf(&r->cx.arena, "/qr/%s",
+	    html_url(&r->cx.arena, id)));
 }
 
 static const struct route routes[] = {

@@ -116,15 +116,13 @@ static void
 described(struct buf *b, const char *id, bool error, bool hint)
 {
 	if (error)
-		buf_puts(b, " aria-invalid=\"true\"");
-	if (!error && !hint)
-		return;
-	buf_puts(b, " aria-describedby=\"");
-	if (error)
-		buf_printf(b, "%s-error", id);
-	if (hint)
-		buf_printf(b, "%s%s-hint", error ? " " : "", id);
-	buf_putc(b, '"');
+		html_printf(b, " aria-invalid=\"true\"");
+	if (error && hint)
+		html_printf(b, " aria-describedby=\"%s-error %s-hint\"", id, id);
+	else if (error)
+		html_printf(b, " aria-describedby=\"%s-error\"", id);
+	else if (hint)
+		html_printf(b, " aria-describedby=\"%s-hint\"", id);
 }
 
 static void
@@ -132,9 +130,8 @@ field_error(struct buf *b, const char *id, const char *msg)
 {
 	if (msg == NULL)
 		return;
-	buf_printf(b, "<p id=\"%s-error\" class=\"field-error\">", id);
-	html_esc(b, msg);
-	buf_puts(b, "</p>\n");
+	html_printf(b, "<p id=\"%s-error\" class=\"field-error\">%s</p>\n",
+	    id, msg);
 }
 
 /*
@@ -166,52 +163,51 @@ contact_form(struct req *r, const struct kvlist *kv,
 		sum[n++] = (struct page_field_error){ "kontakt-reply-to",
 		    fe->reply_to };
 	page_begin(&b, &o);
-	buf_puts(&b, "<h1>Kontakt</h1>\n"
+	html_printf(&b, "<h1>Kontakt</h1>\n"
 	    "<p>Bitte schicke uns keine persönlichen Fahrzeugdaten, Dokumente "
 	    "oder Nachweise per E-Mail. Der richtige Weg dafür ist der Upload "
 	    "in deinem Serviceheft.</p>\n"
 	    "<form method=\"post\" action=\"/api/support/feedback\">\n");
 	page_error_summary(&b, sum, n);
 
-	buf_puts(&b, "<div class=\"field\">\n"
+	html_printf(&b, "<div class=\"field\">\n"
 	    "<label for=\"kontakt-topic\">Thema</label>\n");
 	field_error(&b, "kontakt-topic", fe->topic);
-	buf_puts(&b, "<select id=\"kontakt-topic\" name=\"topic\" required "
+	html_printf(&b, "<select id=\"kontakt-topic\" name=\"topic\" required "
 	    "aria-required=\"true\"");
 	described(&b, "kontakt-topic", fe->topic != NULL, false);
-	buf_puts(&b, ">\n<option value=\"\">Bitte wählen</option>\n");
+	html_printf(&b, ">\n<option value=\"\">Bitte wählen</option>\n");
 	for (i = 0; supportmsg_topics[i] != NULL; i++) {
-		buf_printf(&b, "<option value=\"%s\"%s>%s</option>\n",
-		    supportmsg_topics[i], str_eq(topic, supportmsg_topics[i]) ?
-		    " selected" : "", labels[i]);
+		if (str_eq(topic, supportmsg_topics[i]))
+			html_printf(&b, "<option value=\"%s\" selected>%s"
+			    "</option>\n", supportmsg_topics[i], labels[i]);
+		else
+			html_printf(&b, "<option value=\"%s\">%s</option>\n",
+			    supportmsg_topics[i], labels[i]);
 	}
-	buf_puts(&b, "</select>\n</div>\n");
+	html_printf(&b, "</select>\n</div>\n");
 
-	buf_puts(&b, "<div class=\"field\">\n"
+	html_printf(&b, "<div class=\"field\">\n"
 	    "<label for=\"kontakt-message\">Nachricht</label>\n");
 	field_error(&b, "kontakt-message", fe->message);
-	buf_puts(&b, "<textarea id=\"kontakt-message\" name=\"message\" "
+	html_printf(&b, "<textarea id=\"kontakt-message\" name=\"message\" "
 	    "rows=\"8\" maxlength=\"4000\" required aria-required=\"true\"");
 	described(&b, "kontakt-message", fe->message != NULL, false);
 	/* The newline after the tag keeps a leading newline of the value. */
-	buf_puts(&b, ">\n");
-	html_esc(&b, message);
-	buf_puts(&b, "</textarea>\n</div>\n");
+	html_printf(&b, ">\n%s</textarea>\n</div>\n", message);
 
-	buf_puts(&b, "<div class=\"field\">\n<label for=\"kontakt-reply-to\">"
+	html_printf(&b, "<div class=\"field\">\n<label for=\"kontakt-reply-to\">"
 	    "E-Mail für eine Antwort (optional)</label>\n"
 	    "<p id=\"kontakt-reply-to-hint\">Nur nötig, wenn du eine Antwort "
 	    "möchtest.</p>\n");
 	field_error(&b, "kontakt-reply-to", fe->reply_to);
-	buf_puts(&b, "<input id=\"kontakt-reply-to\" name=\"reply_to\" "
-	    "type=\"email\" autocomplete=\"email\" value=\"");
-	html_esc(&b, reply);
-	buf_putc(&b, '"');
+	html_printf(&b, "<input id=\"kontakt-reply-to\" name=\"reply_to\" "
+	    "type=\"email\" autocomplete=\"email\" value=\"%s\"", reply);
 	described(&b, "kontakt-reply-to", fe->reply_to != NULL, true);
-	buf_puts(&b, ">\n</div>\n");
+	html_printf(&b, ">\n</div>\n");
 
 	/* The honeypot: hidden from people, filled by bots (api.md 16a). */
-	buf_puts(&b, "<div class=\"visually-hidden\" aria-hidden=\"true\">\n"
+	html_printf(&b, "<div class=\"visually-hidden\" aria-hidden=\"true\">\n"
 	    "<label for=\"kontakt-website\">Website (bitte leer lassen)"
 	    "</label>\n<input id=\"kontakt-website\" name=\"website\" "
 	    "type=\"text\" tabindex=\"-1\" autocomplete=\"off\">\n</div>\n"
@@ -306,8 +302,7 @@ feedback_ok(struct req *r, bool form, const char *id)
 	json_t *o;
 
 	if (form) {
-		resp_html(r, 303, "", 0, "no-store");
-		resp_header(r, "Location", THANKS_PAGE);
+		page_redirect(r, THANKS_PAGE);
 		return;
 	}
 	o = json_object();

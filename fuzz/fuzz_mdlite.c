@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness: the markdown-light renderer (lib/domain/mdlite.c)
+ * libFuzzer harness: the markdown-light renderer (lib/http/mdlite.c)
  * with the HTML escaping writer. Whatever the input, the output is a
  * sequence of <h2>, <ul> with <li>, and <p> elements without attributes,
  * and no text between the tags can open a tag or end an attribute.
@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "domain/mdlite.h"
+#include "http/mdlite.h"
 #include "http/html.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t blocks = 0, i;
 	bool blank = true;
 
-	mdlite_render(&b, (const char *)data, size, html_escn);
+	mdlite_render(&b, (const char *)data, size);
 	for (i = 0; i < size; i++)
 		if (!strchr(" \t\r\n\v\f", data[i]) || data[i] == '\0')
 			blank = false;

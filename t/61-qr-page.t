@@ -9,7 +9,7 @@ use warnings;
 use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use LTC;
+use LTC qw(build_dir);
 use Encode qw(decode_utf8);
 use Test::More;
 
@@ -67,10 +67,11 @@ sub in_order {
 # The layout of frontend.md 2 and the headers of security.md 10.
 sub layout_ok {
 	my ($r, $name, $title) = @_;
+	my $cache = @_ > 3 ? $_[3] : 'no-store';	# undef: the web server sends none
 	my $h = $r->{html};
 	is($r->{headers}{'content-type'}, 'text/html; charset=utf-8', "$name: text/html");
 	is($r->{headers}{'content-security-policy'}, $CSP_HTML, "$name: HTML CSP");
-	is($r->{headers}{'cache-control'}, 'no-store', "$name: Cache-Control no-store");
+	is($r->{headers}{'cache-control'}, $cache, "$name: Cache-Control " . ($cache // 'none'));
 	is($r->{headers}{'x-content-type-options'}, 'nosniff', "$name: nosniff");
 	is($r->{headers}{'x-frame-options'}, 'DENY', "$name: X-Frame-Options");
 	like($h, qr{^<!DOCTYPE html>\n<html lang="de">}, "$name: lang=de");
@@ -207,11 +208,35 @@ is($r->{status}, 404, '/qr/a/b: 404');
 layout_ok($r, '404 page', 'Seite nicht gefunden');
 like(main_of($r->{html}), qr{<h1>Seite nicht gefunden</h1>\s*<p>Die angeforderte Seite existiert leider nicht\.</p>}, '404: German text');
 like(main_of($r->{html}), qr{<a[^>]*href="/"[^>]*>Zur Startseite</a>}, '404: link Zur Startseite');
+my $cgi404 = $r->{body};
 $r = $srv->post("/qr/$golf", body => 'id=x', headers => { 'Content-Type' => 'application/x-www-form-urlencoded' });
 is($r->{status}, 405, 'POST /qr/{id}: 405');
 is($r->{headers}{allow}, 'GET, HEAD', '... Allow: GET, HEAD');
 like($r->{headers}{'content-type'}, qr{^text/html}, '... as an HTML page');
 is($srv->get('/qr/nope/x/y')->{status}, 404, 'deeper paths: 404');
+
+# ---- the static pages: the same layout (bin/gen-htdocs.sh, bin/mkpage.c) --
+
+sub slurp { my ($f) = @_; open my $fh, '<:raw', $f or die "$f: $!"; local $/; <$fh> }
+# The page without what differs by design: title, current link, content.
+sub skeleton {
+	my ($h) = @_;
+	$h =~ s{<title>[^<]*</title>}{<title></title>};
+	$h =~ s{ aria-current="page"}{};
+	$h =~ s{(<main id="main" tabindex="-1">\n<div class="container">\n).*(</div>\n</main>\n)}{$1$2}s;
+	return $h;
+}
+$r = page('/');
+is($r->{status}, 200, 'static /: 200');
+layout_ok($r, 'static /', 'Digitales Fahrzeug-Serviceheft', undef);
+like($r->{html}, qr{<li><a href="/" aria-current="page">Start</a></li>}, 'static /: Start is the current page');
+is(() = $r->{html} =~ /aria-current/g, 1, 'static /: one current link');
+like(main_of($r->{html}), qr{<h1 id="hero-title">Digitales Fahrzeug-Serviceheft</h1>}, 'static /: its own body');
+is(skeleton($r->{body}), skeleton($cgi404), 'static / and the site CGI share one layout, byte for byte');
+$r = page('/gibt-es-nicht.html');
+is($r->{status}, 404, 'missing static file: 404');
+is($r->{body}, $cgi404, "the web server's 404.html is the site CGI's 404 page");
+my $static50x = slurp(build_dir() . '/htdocs/50x.html');
 
 # ---- /qr/: the lookup form (frontend.md 3.2) ------------------------------
 
@@ -305,6 +330,7 @@ $srv->set_conf(rl_qr_limit => 0);
 $r = page("/qr/$golf");
 is($r->{status}, 500, 'invalid configuration: 500');
 layout_ok($r, 'config error page', 'Fehler');
+is($r->{body}, $static50x, "the web server's 50x.html is the site CGI's 500 page");
 like(main_of($r->{html}), qr{Der Dienst ist vorübergehend nicht verfügbar\.}, '... German page');
 $srv->set_conf(rl_qr_limit => undef);
 is(page("/qr/$golf")->{status}, 200, 'back to normal');

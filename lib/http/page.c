@@ -1,4 +1,5 @@
 /* page.c: see page.h. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "http/html.h"
@@ -6,17 +7,21 @@
 #include "http/response.h"
 #include "domain/ampel.h"
 
+/*
+ * The main navigation (frontend.md 2). Each href starts with the literal
+ * "/" of the format: no URL attribute starts with data (check-html).
+ */
 static const struct {
-	const char	*href;
+	const char	*path;		/* href without its leading "/" */
 	const char	*text;
-	const char	*class;
+	bool		 pill;
 } nav[] = {
-	{ "/", "Start", NULL },
-	{ "/faq.html", "FAQ", NULL },
-	{ "/blog/", "Blog", NULL },
-	{ "/news/", "News", NULL },
-	{ "/kontakt.html", "Kontakt", NULL },
-	{ "/login", "Anmelden", "pill" },
+	{ "", "Start", false },
+	{ "faq.html", "FAQ", false },
+	{ "blog/", "Blog", false },
+	{ "news/", "News", false },
+	{ "kontakt.html", "Kontakt", false },
+	{ "login", "Anmelden", true },
 };
 
 void
@@ -24,39 +29,37 @@ page_begin(struct buf *b, const struct page_opts *o)
 {
 	size_t i;
 
-	buf_puts(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
+	html_printf(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>");
-	html_esc(b, o->title);
-	if (!o->raw_title)
-		buf_puts(b, " – LifeTimeCircle");
-	buf_puts(b, "</title>\n"
+	    "initial-scale=1\">\n<title>%s%s</title>\n"
 	    "<link rel=\"stylesheet\" href=\"/assets/css/site.css\">\n"
 	    "</head>\n<body>\n"
 	    /* The skip link is the first focusable element of the page. */
 	    "<a class=\"skip-link\" href=\"#main\">Zum Inhalt springen</a>\n"
 	    "<header>\n<div class=\"container header-inner\">\n"
 	    "<a class=\"brand\" href=\"/\">LifeTimeCircle · Service Heft "
-	    "4.0</a>\n<nav aria-label=\"Hauptnavigation\">\n<ul>\n");
+	    "4.0</a>\n<nav aria-label=\"Hauptnavigation\">\n<ul>\n",
+	    o->title, o->raw_title ? "" : " – LifeTimeCircle");
 	for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
-		buf_puts(b, "<li><a");
-		if (nav[i].class != NULL)
-			buf_printf(b, " class=\"%s\"", nav[i].class);
-		buf_printf(b, " href=\"%s\"", nav[i].href);
-		if (o->nav_current != NULL &&
-		    strcmp(o->nav_current, nav[i].href) == 0)
-			buf_puts(b, " aria-current=\"page\"");
-		buf_printf(b, ">%s</a></li>\n", nav[i].text);
+		if (nav[i].pill)
+			html_printf(b, "<li><a class=\"pill\" href=\"/%s\"",
+			    nav[i].path);
+		else
+			html_printf(b, "<li><a href=\"/%s\"", nav[i].path);
+		if (o->nav_current != NULL && o->nav_current[0] == '/' &&
+		    strcmp(o->nav_current + 1, nav[i].path) == 0)
+			html_printf(b, " aria-current=\"page\"");
+		html_printf(b, ">%s</a></li>\n", nav[i].text);
 	}
-	buf_puts(b, "</ul>\n</nav>\n</div>\n</header>\n"
+	html_printf(b, "</ul>\n</nav>\n</div>\n</header>\n"
 	    "<main id=\"main\" tabindex=\"-1\">\n<div class=\"container\">\n");
 }
 
 void
 page_end(struct buf *b, const struct page_opts *o)
 {
-	buf_puts(b, "</div>\n</main>\n<footer>\n<div class=\"container\">\n"
+	html_printf(b, "</div>\n</main>\n<footer>\n<div class=\"container\">\n"
 	    "<div class=\"footer-groups\">\n"
 	    "<section aria-labelledby=\"f-ltc\">\n"
 	    "<h2 id=\"f-ltc\">LifeTimeCircle</h2>\n"
@@ -78,17 +81,14 @@ page_end(struct buf *b, const struct page_opts *o)
 	    "<li><a href=\"/kontakt.html\">Kontakt</a></li>\n</ul>\n</nav>\n"
 	    "<section aria-labelledby=\"f-ampel\">\n"
 	    "<h2 id=\"f-ampel\">Trust-Ampel Hinweis</h2>\n");
-	if (o->disclaimer_id != NULL) {
+	if (o->disclaimer_id != NULL)
 		/* The page shows it already: the text appears only once. */
-		buf_puts(b, "<p><a href=\"#");
-		html_esc(b, o->disclaimer_id);
-		buf_puts(b, "\">Zum Hinweis auf dieser Seite</a></p>\n");
-	} else {
-		buf_puts(b, "<p class=\"disclaimer\">");
-		html_esc(b, TRUST_DISCLAIMER);
-		buf_puts(b, "</p>\n");
-	}
-	buf_puts(b, "</section>\n</div>\n"
+		html_printf(b, "<p><a href=\"#%s\">Zum Hinweis auf dieser "
+		    "Seite</a></p>\n", o->disclaimer_id);
+	else
+		html_printf(b, "<p class=\"disclaimer\">%s</p>\n",
+		    TRUST_DISCLAIMER);
+	html_printf(b, "</section>\n</div>\n"
 	    "<p class=\"footer-bottom\">© LifeTimeCircle · Service Heft "
 	    "4.0</p>\n</div>\n</footer>\n</body>\n</html>\n");
 }
@@ -98,6 +98,13 @@ page_send(struct req *r, int status, struct buf *b, const char *cache)
 {
 	resp_html(r, status, b->data != NULL ? b->data : "", b->len, cache);
 	buf_free(b);
+}
+
+void
+page_redirect(struct req *r, const char *location)
+{
+	resp_html(r, 303, "", 0, "no-store");
+	resp_header(r, "Location", location);
 }
 
 /* German heading and sentence per status (frontend.md 3, 8). */
@@ -144,27 +151,34 @@ error_text(int status, const char **h1, const char **text)
 }
 
 void
-page_error(struct req *r, int status, const char *detail)
+page_error_build(struct buf *b, int status)
 {
 	struct page_opts o = { 0 };
-	struct buf b = { 0 };
 	const char *h1, *text;
 
-	(void)detail;	/* codes are never shown to users (frontend.md 7) */
 	error_text(status, &h1, &text);
 	o.title = h1;
-	page_begin(&b, &o);
-	buf_printf(&b, "<h1>%s</h1>\n<p>%s</p>\n", h1, text);
+	page_begin(b, &o);
+	html_printf(b, "<h1>%s</h1>\n<p>%s</p>\n", h1, text);
 	if (status >= 500)
-		buf_puts(&b, "<p>Bitte versuche es in ein paar Minuten noch "
+		html_printf(b, "<p>Bitte versuche es in ein paar Minuten noch "
 		    "einmal.</p>\n");
 	if (status == 401)
-		buf_puts(&b, "<p><a class=\"button\" href=\"/login\">"
+		html_printf(b, "<p><a class=\"button\" href=\"/login\">"
 		    "Anmelden</a></p>\n");
 	else
-		buf_puts(&b, "<p><a class=\"button\" href=\"/\">"
+		html_printf(b, "<p><a class=\"button\" href=\"/\">"
 		    "Zur Startseite</a></p>\n");
-	page_end(&b, &o);
+	page_end(b, &o);
+}
+
+void
+page_error(struct req *r, int status, const char *detail)
+{
+	struct buf b = { 0 };
+
+	(void)detail;	/* codes are never shown to users (frontend.md 7) */
+	page_error_build(&b, status);
 	page_send(r, status, &b, "no-store");
 }
 
@@ -176,19 +190,15 @@ page_error_summary(struct buf *b, const struct page_field_error *e,
 
 	if (n == 0)
 		return;
-	buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
+	html_printf(b, "<div class=\"error-summary\" role=\"alert\" "
 	    "tabindex=\"-1\" autofocus "
 	    "aria-labelledby=\"error-summary-title\">\n"
 	    "<h2 id=\"error-summary-title\">Bitte prüfe deine Eingabe</h2>\n"
 	    "<ul>\n");
-	for (i = 0; i < n; i++) {
-		buf_puts(b, "<li><a href=\"#");
-		html_esc(b, e[i].field_id);
-		buf_puts(b, "\">");
-		html_esc(b, e[i].message);
-		buf_puts(b, "</a></li>\n");
-	}
-	buf_puts(b, "</ul>\n</div>\n");
+	for (i = 0; i < n; i++)
+		html_printf(b, "<li><a href=\"#%s\">%s</a></li>\n",
+		    e[i].field_id, e[i].message);
+	html_printf(b, "</ul>\n</div>\n");
 }
 
 const char *
@@ -205,23 +215,4 @@ page_light_label(const char *light)
 	if (strcmp(light, "rot") == 0)
 		return "Rot";
 	return NULL;
-}
-
-void
-page_url_encode(struct buf *b, const char *s)
-{
-	static const char hx[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~')
-			buf_putc(b, (char)*p);
-		else {
-			buf_putc(b, '%');
-			buf_putc(b, hx[*p >> 4]);
-			buf_putc(b, hx[*p & 15]);
-		}
-	}
 }

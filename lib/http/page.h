@@ -1,19 +1,21 @@
 /*
- * page.h: the shared layout of the server-rendered pages (frontend.md 2,
- * 3, 7) and the German error pages of the site CGI.
+ * page.h: the one layout of every HTML page (frontend.md 2, 3, 7): the
+ * server-rendered pages of the CGIs and, generated from the same code at
+ * build time, the static pages of htdocs/ (bin/mkpage.c,
+ * bin/gen-htdocs.sh). A change to the layout is an edit here.
  *
- * A page is built into a struct buf owned by the caller:
+ * A page is built into a struct buf owned by the caller, through the
+ * escaping writer of html.h only:
  *
  *	struct buf b = { 0 };
  *	page_begin(&b, &(struct page_opts){ .title = "Fahrzeug-Check" });
- *	... main content, every dynamic value through html_esc() ...
+ *	html_printf(&b, "<h1>Fahrzeug-Check</h1>\n<p>%s</p>\n", text);
  *	page_end(&b, &opts);
  *	page_send(r, 200, &b, NULL);		(frees b)
  *
  * page_begin() writes everything up to and including the opening
  * <main id="main" tabindex="-1"><div class="container">; page_end()
  * closes them and writes the footer. The page writes exactly one <h1>.
- * Every text written here is static; callers escape their own data.
  */
 #ifndef LTC_PAGE_H
 #define LTC_PAGE_H
@@ -45,12 +47,21 @@ void	 page_end(struct buf *, const struct page_opts *);
  */
 void	 page_send(struct req *, int status, struct buf *, const char *cache);
 
+/* 303 See Other to location (post/redirect/get), no body, no-store. */
+void	 page_redirect(struct req *, const char *location);
+
 /*
  * The render_error hook of struct app: the German error page for any
  * status the dispatcher or a handler answers through resp_detail()
  * (403, 404, 405, 413, 422, 429, 500, 503 ...). detail may be NULL.
  */
 void	 page_error(struct req *, int status, const char *detail);
+
+/*
+ * The whole error page of status into b: what page_error() sends, and
+ * the web server's static 404.html and 50x.html.
+ */
+void	 page_error_build(struct buf *, int status);
 
 /* One field error for page_error_summary(). */
 struct page_field_error {
@@ -67,8 +78,5 @@ void	 page_error_summary(struct buf *, const struct page_field_error *,
 
 /* "gruen" -> "Grün", ...; NULL for anything else. */
 const char *page_light_label(const char *light);
-
-/* Appends s percent-encoded: every byte but A-Z a-z 0-9 - . _ ~. */
-void	 page_url_encode(struct buf *, const char *s);
 
 #endif

@@ -227,7 +227,7 @@ sub new_apache {
 	$self->{conf} = $conf;
 	system("LTC_CONF=$conf '@{[build_dir()]}/bin/ltcctl' init >/dev/null") == 0 or die "init";
 	my ($user, $group) = ($<) == 0 ? ('www-data', 'www-data') : (scalar getpwuid($<), scalar getgrgid($());
-	my ($cgibin, $htdocs) = (build_dir() . '/cgi-bin', "$ROOT/htdocs");
+	my ($cgibin, $htdocs) = (build_dir() . '/cgi-bin', build_dir() . '/htdocs');
 	if ($< == 0) {
 		# The CGIs run as www-data, which may not traverse the checkout
 		# (e.g. under /root): serve copies from the test's own directory.

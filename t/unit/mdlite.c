@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain/mdlite.h"
+#include "http/mdlite.h"
 #include "http/html.h"
 #include "tap.h"
 
@@ -16,7 +16,7 @@ renders(const char *md, const char *want, const char *desc)
 	struct buf b = { 0 };
 	int r;
 
-	mdlite_render(&b, md, strlen(md), html_escn);
+	mdlite_render(&b, md, strlen(md));
 	r = ok(strcmp(b.data != NULL ? b.data : "", want) == 0, desc);
 	if (!r)
 		printf("# got:  [%s]\n# want: [%s]\n",

@@ -124,7 +124,7 @@ test_html(void)
 {
 	struct buf b = { 0 };
 
-	html_esc(&b, "<a href=\"x\">'&'</a>");
+	html_printf(&b, "%s", "<a href=\"x\">'&'</a>");
 	ok(strcmp(b.data, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
 	    == 0, "html: all five characters escaped");
 	buf_free(&b);

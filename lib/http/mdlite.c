@@ -1,8 +1,11 @@
 /* mdlite.c: see mdlite.h. */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "domain/mdlite.h"
+#include "base/util.h"
+#include "http/html.h"
+#include "http/mdlite.h"
 
 /* The whitespace of str_trim(): space, \t, \r, \n, \v, \f. */
 static bool
@@ -45,82 +48,92 @@ every_line_listed(const char *s, const char *end)
 	return true;
 }
 
+/* Writes the n bytes at s as escaped text: the writer takes C strings. */
+static void
+text(struct buf *out, const char *pre, const char *s, size_t n,
+    const char *post)
+{
+	char *t = xmalloc(n + 1);
+
+	memcpy(t, s, n);
+	t[n] = '\0';
+	html_printf(out, "%s%s%s", pre, t, post);
+	free(t);
+}
+
 /* One trimmed, non-empty block [s, end). */
 static void
-block(struct buf *out, const char *s, const char *end, mdlite_esc_fn esc)
+block(struct buf *out, const char *s, const char *end)
 {
 	size_t n = (size_t)(end - s);
 	bool first = true;
 
 	if (memchr(s, '\n', n) == NULL && n > 4 && s[0] == '*' &&
 	    s[1] == '*' && s[n - 2] == '*' && s[n - 1] == '*') {
-		buf_puts(out, "<h2>");
-		esc(out, s + 2, n - 4);
-		buf_puts(out, "</h2>\n");
+		html_printf(out, "<h2>");
+		text(out, "", s + 2, n - 4, "");
+		html_printf(out, "</h2>\n");
 		return;
 	}
 	if (every_line_listed(s, end)) {
-		buf_puts(out, "<ul>\n");
+		html_printf(out, "<ul>\n");
 		while (s < end) {
 			n = line_len(s, end);
-			buf_puts(out, "<li>");
-			esc(out, s + 2, n - 2);
-			buf_puts(out, "</li>\n");
+			html_printf(out, "<li>");
+			text(out, "", s + 2, n - 2, "");
+			html_printf(out, "</li>\n");
 			s += n + 1;
 		}
-		buf_puts(out, "</ul>\n");
+		html_printf(out, "</ul>\n");
 		return;
 	}
-	buf_puts(out, "<p>");
+	html_printf(out, "<p>");
 	while (s < end) {
 		n = line_len(s, end);
-		if (!first)
-			buf_putc(out, ' ');
-		esc(out, s, n);
+		text(out, first ? "" : " ", s, n, "");
 		first = false;
 		s += n + 1;
 	}
-	buf_puts(out, "</p>\n");
+	html_printf(out, "</p>\n");
 }
 
 /* Trims the block [s, e) and renders it unless nothing is left. */
 static void
-flush(struct buf *out, const char *s, const char *e, mdlite_esc_fn esc)
+flush(struct buf *out, const char *s, const char *e)
 {
 	while (s < e && ws(*s))
 		s++;
 	while (e > s && ws(e[-1]))
 		e--;
 	if (e > s)
-		block(out, s, e, esc);
+		block(out, s, e);
 }
 
 void
-mdlite_render(struct buf *out, const char *md, size_t n, mdlite_esc_fn esc)
+mdlite_render(struct buf *out, const char *md, size_t n)
 {
-	struct buf norm = { 0 };
 	const char *p, *end, *start = NULL, *last = NULL;
-	size_t i;
+	char *norm;
+	size_t i, len = 0;
 
+	if (n == 0)
+		return;
 	/* Rule 1: \r\n -> \n (a lone \r stays text). */
+	norm = xmalloc(n);
 	for (i = 0; i < n; i++) {
 		if (md[i] == '\r' && i + 1 < n && md[i + 1] == '\n')
 			continue;
-		buf_putc(&norm, md[i]);
+		norm[len++] = md[i];
 	}
-	if (norm.len == 0) {
-		buf_free(&norm);
-		return;
-	}
-	p = norm.data;
-	end = norm.data + norm.len;
+	p = norm;
+	end = norm + len;
 	/* start..last: the lines of the current block, up to a blank line. */
 	for (;;) {
 		size_t ln = line_len(p, end);
 
 		if (blank(p, ln)) {
 			if (start != NULL)
-				flush(out, start, last, esc);
+				flush(out, start, last);
 			start = NULL;
 		} else {
 			if (start == NULL)
@@ -132,6 +145,6 @@ mdlite_render(struct buf *out, const char *md, size_t n, mdlite_esc_fn esc)
 		p += ln + 1;
 	}
 	if (start != NULL)
-		flush(out, start, last, esc);
-	buf_free(&norm);
+		flush(out, start, last);
+	free(norm);
 }

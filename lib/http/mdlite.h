@@ -12,9 +12,8 @@
  *   4. Any other block is a <p>, its lines joined with one space.
  *
  * No HTML of the source ever passes through: every byte of text goes
- * through esc, which must be the HTML escaping writer of the http layer
- * (html_escn), so the page output has one escaper. The only markup
- * written is <h2>, <ul>, <li> and <p> without attributes.
+ * through the escaping writer (html.h) as a %s argument. The only markup
+ * written is h2, ul, li and p elements without attributes.
  */
 #ifndef LTC_MDLITE_H
 #define LTC_MDLITE_H
@@ -23,11 +22,7 @@
 
 #include "base/util.h"
 
-/* Appends n bytes of s to b, HTML-escaped. */
-typedef void (*mdlite_esc_fn)(struct buf *b, const char *s, size_t n);
-
 /* Appends the rendering of md (n bytes) to out, one element per line. */
-void	 mdlite_render(struct buf *out, const char *md, size_t n,
-	    mdlite_esc_fn esc);
+void	 mdlite_render(struct buf *out, const char *md, size_t n);
 
 #endif
