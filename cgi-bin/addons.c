@@ -83,17 +83,6 @@ config_set(struct req *r)
 		ok_true(r);
 }
 
-/* A technical id (dev-header charset): safe to keep in audit metadata. */
-static bool
-plain_id(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= '0' && *s <= '9') || strchr("._:-", *s) != NULL))
-			return false;
-	return true;
-}
-
 /* POST /entitlements/{addon_key} */
 static void
 entitlement_set(struct req *r)
@@ -120,7 +109,8 @@ entitlement_set(struct req *r)
 	json_object_set_new(m, "addon_key", json_string(key));
 	json_object_set_new(m, "enabled", json_boolean(enabled));
 	json_object_set_new(m, "quantity", json_integer(quantity));
-	if (plain_id(user_id))
+	/* A technical id is safe to keep in audit metadata. */
+	if (id_charset_ok(user_id))
 		json_object_set_new(m, "user_id", json_string(user_id));
 	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_ENTITLEMENT_SET",
 	    .target_type = "SYSTEM_CONFIG", .target_id = key,

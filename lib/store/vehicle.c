@@ -113,16 +113,6 @@ vehicle_access(struct req *r, const char *id, enum vehicle_mode mode,
 	return true;
 }
 
-static json_t *
-ts_or_null(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
 json_t *
 vehicle_out(const struct vehicle *v)
 {
@@ -144,9 +134,9 @@ vehicle_out(const struct vehicle *v)
 	json_object_set_new(o, "meta", v->meta != NULL ? json_deep_copy(v->meta) :
 	    json_null());
 	json_object_set_new(o, "owner_user_id", json_string(v->owner_user_id));
-	json_object_set_new(o, "created_at", ts_or_null(v->created_at));
-	json_object_set_new(o, "updated_at", ts_or_null(v->updated_at));
-	json_object_set_new(o, "deleted_at", ts_or_null(v->deleted_at));
+	json_object_set_new(o, "created_at", ts_json(v->created_at));
+	json_object_set_new(o, "updated_at", ts_json(v->updated_at));
+	json_object_set_new(o, "deleted_at", ts_json(v->deleted_at));
 	return o;
 }
 
