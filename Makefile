@@ -72,6 +72,16 @@ $(BUILD)/cgi-bin/%: cgi-bin/%.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
 
+# cgi-bin/shared/: code linked into several CGIs, never a program itself.
+TRANSFER_ROUTES := $(BUILD)/shared/transfer_routes.o
+$(TRANSFER_ROUTES): cgi-bin/shared/transfer_routes.c cgi-bin/shared/transfer_routes.h $(LIB_HDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/cgi-bin/sale $(BUILD)/cgi-bin/transfer: $(BUILD)/cgi-bin/%: cgi-bin/%.c $(TRANSFER_ROUTES) $(LIBLTC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TRANSFER_ROUTES) $(LIBLTC) $(LDLIBS_ALL)
+
 # Migrations are embedded in ltcctl so an install needs no schema/ files.
 $(BUILD)/bin/migrations.c: $(SCHEMA_FILES) bin/embed-schema.sh
 	@mkdir -p $(@D)
