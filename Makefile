@@ -82,11 +82,19 @@ $(BUILD)/cgi-bin/%: cgi-bin/%.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
 
-# blog and news share the public read of the published articles.
-PUBLISHED_SRC := cgi-bin/shared/published.c
-$(BUILD)/cgi-bin/blog $(BUILD)/cgi-bin/news: $(BUILD)/cgi-bin/%: cgi-bin/%.c $(PUBLISHED_SRC) cgi-bin/shared/published.h $(LIBLTC)
+# cgi-bin/shared/: code linked into several CGIs, never a program itself.
+$(BUILD)/shared/%.o: cgi-bin/shared/%.c cgi-bin/shared/%.h $(LIB_HDR) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PUBLISHED_SRC) $(LIBLTC) $(LDLIBS_ALL)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# sale and transfer: one implementation of the handover routes.
+$(BUILD)/cgi-bin/sale $(BUILD)/cgi-bin/transfer: $(BUILD)/shared/transfer_routes.o
+# blog and news: the public read of the published articles.
+$(BUILD)/cgi-bin/blog $(BUILD)/cgi-bin/news: $(BUILD)/shared/published.o
+
+$(BUILD)/cgi-bin/sale $(BUILD)/cgi-bin/transfer $(BUILD)/cgi-bin/blog $(BUILD)/cgi-bin/news: $(BUILD)/cgi-bin/%: cgi-bin/%.c $(LIBLTC)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(filter $(BUILD)/shared/%.o,$^) $(LIBLTC) $(LDLIBS_ALL)
 
 # Migrations are embedded in ltcctl so an install needs no schema/ files.
 $(BUILD)/bin/migrations.c: $(SCHEMA_FILES) bin/embed-schema.sh

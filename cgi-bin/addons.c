@@ -1,36 +1,33 @@
 /*
  * addons: /api/addons/... (api.md 7, domain.md 8). Admins configure add-ons
  * and grant entitlements; owners enable and disable add-ons per vehicle
- * through the gate of lib/addon.c.
+ * through the gate of domain/addon_gate.c.
  */
-#include <string.h>
-
-#include "store/addon.h"
+#include "domain/addon_gate.h"
+#include "http/addon_answer.h"
 #include "http/app.h"
-#include "store/audit.h"
-#include "store/db.h"
 #include "http/response.h"
 #include "http/valid.h"
+#include "http/vehicle_answer.h"
+#include "store/addon.h"
+#include "store/audit.h"
 #include "store/vehicle.h"
 
+/* Audits a system config change (m is stolen) and answers {"ok":true}. */
 static void
-ok_true(struct req *r)
+config_done(struct req *r, const char *action, const char *key, json_t *m)
 {
-	json_t *j = json_object();
+	json_t *j;
 
+	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
+	    .target_type = "SYSTEM_CONFIG", .target_id = key,
+	    .scope = "global", .meta = m })) {
+		resp_db_error(r);
+		return;
+	}
+	j = json_object();
 	json_object_set_new(j, "ok", json_true());
 	resp_json(r, 200, j);
-}
-
-/* Commits, or answers the database error; true when committed. */
-static bool
-commit(struct req *r)
-{
-	if (db_commit(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return false;
-	}
-	return true;
 }
 
 /* GET /config */
@@ -62,8 +59,7 @@ config_set(struct req *r)
 	v_bool(r, body, "body", "admin_only", 0, &c.admin_only);
 	if (v_done(r))
 		return;
-	if (db_begin(r->cx.db) != DB_OK ||
-	    !addon_config_set(r->cx.db, key, &c, r->cx.now)) {
+	if (!addon_config_set(r->cx.db, key, &c, r->cx.now)) {
 		resp_db_error(r);
 		return;
 	}
@@ -73,25 +69,7 @@ config_set(struct req *r)
 	json_object_set_new(m, "requires_payment",
 	    json_boolean(c.requires_payment));
 	json_object_set_new(m, "admin_only", json_boolean(c.admin_only));
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_CONFIG_SET",
-	    .target_type = "SYSTEM_CONFIG", .target_id = key,
-	    .scope = "global", .meta = m })) {
-		resp_db_error(r);
-		return;
-	}
-	if (commit(r))
-		ok_true(r);
-}
-
-/* A technical id (dev-header charset): safe to keep in audit metadata. */
-static bool
-plain_id(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-		    (*s >= '0' && *s <= '9') || strchr("._:-", *s) != NULL))
-			return false;
-	return true;
+	config_done(r, "ADDON_CONFIG_SET", key, m);
 }
 
 /* POST /entitlements/{addon_key} */
@@ -111,8 +89,8 @@ entitlement_set(struct req *r)
 	v_int(r, body, "body", "quantity", 0, 1, 1000, &quantity);
 	if (v_done(r))
 		return;
-	if (db_begin(r->cx.db) != DB_OK || !addon_entitlement_set(r->cx.db, user_id,
-	    key, enabled, quantity, r->cx.now)) {
+	if (!addon_entitlement_set(r->cx.db, user_id, key, enabled, quantity,
+	    r->cx.now)) {
 		resp_db_error(r);
 		return;
 	}
@@ -120,56 +98,45 @@ entitlement_set(struct req *r)
 	json_object_set_new(m, "addon_key", json_string(key));
 	json_object_set_new(m, "enabled", json_boolean(enabled));
 	json_object_set_new(m, "quantity", json_integer(quantity));
-	if (plain_id(user_id))
+	/* A technical id is safe to keep in audit metadata. */
+	if (id_charset_ok(user_id))
 		json_object_set_new(m, "user_id", json_string(user_id));
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_ENTITLEMENT_SET",
-	    .target_type = "SYSTEM_CONFIG", .target_id = key,
-	    .scope = "global", .meta = m })) {
-		resp_db_error(r);
-		return;
-	}
-	if (commit(r))
-		ok_true(r);
+	config_done(r, "ADDON_ENTITLEMENT_SET", key, m);
 }
 
-/* Answers AddonOut of the current state row (inside the transaction). */
-static bool
+/* Answers AddonOut of the current state row. */
+static void
 state_reply(struct req *r, const char *vehicle_id, const char *key)
 {
 	struct addon_state s;
 	int rc;
 
-	rc = addon_state_get(r->cx.db, vehicle_id, key, &s);
-	if (rc < 0) {
+	rc = addon_state_get(&r->cx, vehicle_id, key, &s);
+	if (rc < 0)
 		resp_db_error(r);
-		return false;
-	}
-	if (rc == 0) {
+	else if (rc == 0)
 		resp_detail(r, 404, "not_found");
-		return false;
-	}
-	resp_json(r, 200, addon_out(vehicle_id, key, &s));
-	addon_state_free(&s);
-	return true;
+	else
+		resp_json(r, 200, addon_out(vehicle_id, key, &s));
 }
 
-static void
+static bool
 vehicle_audit(struct req *r, const char *action, const struct vehicle *v,
     const char *key)
 {
 	json_t *m = json_object();
 
 	json_object_set_new(m, "addon_key", json_string(key));
-	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
+	return audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "VEHICLE", .target_id = v->public_id,
-	    .scope = addon_scope(r, v->owner_user_id), .meta = m }))
-		resp_db_error(r);
+	    .scope = addon_scope(&r->cx, v->owner_user_id), .meta = m });
 }
 
 /* POST /vehicles/{vehicle_id}/enable */
 static void
 vehicle_enable(struct req *r)
 {
+	enum addon_gate g;
 	struct vehicle v;
 	const char *key;
 	bool gf;
@@ -177,26 +144,21 @@ vehicle_enable(struct req *r)
 
 	body = v_body_object(r);
 	key = addon_key_member(r, body, "body", "addon_key", NULL, false);
-	if (v_done(r))
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
 		return;
-	if (db_begin(r->cx.db) != DB_OK) {
+	g = addon_gate(&r->cx, &(struct addon_target){ v.public_id,
+	    v.owner_user_id, key }, &gf);
+	if (g != GATE_OK) {
+		addon_gate_refusal(r, g, ADDON_STYLE_ENABLE);
+		return;
+	}
+	if (!addon_state_activate(r->cx.db, v.public_id, key, r->cx.now) ||
+	    !vehicle_audit(r, "ADDON_ENABLED", &v, key)) {
 		resp_db_error(r);
 		return;
 	}
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
-		return;
-	if (addon_gate(r, &(struct addon_target){ v.public_id,
-	    v.owner_user_id, key }, ADDON_STYLE_ENABLE, &gf) <= 0)
-		goto out;
-	if (!addon_state_activate(r->cx.db, v.public_id, key, r->cx.now)) {
-		resp_db_error(r);
-		goto out;
-	}
-	vehicle_audit(r, "ADDON_ENABLED", &v, key);
-	if (!r->resp.set && state_reply(r, v.public_id, key))
-		commit(r);
-out:
-	vehicle_free(&v);
+	state_reply(r, v.public_id, key);
 }
 
 /* POST /vehicles/{vehicle_id}/disable */
@@ -210,26 +172,17 @@ vehicle_disable(struct req *r)
 
 	body = v_body_object(r);
 	key = addon_key_member(r, body, "body", "addon_key", NULL, true);
-	if (v_done(r))
-		return;
-	if (db_begin(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return;
-	}
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
 		return;
 	/* The first stamp stays: a disabled vehicle is still grandfathered. */
 	rc = addon_state_deactivate(r->cx.db, v.public_id, key, r->cx.now);
-	if (rc < 0)
+	if (rc < 0 || (rc == 1 && !vehicle_audit(r, "ADDON_DISABLED", &v, key)))
 		resp_db_error(r);
 	else if (rc == 0)
 		resp_detail(r, 404, "not_found");
-	else {
-		vehicle_audit(r, "ADDON_DISABLED", &v, key);
-		if (!r->resp.set && state_reply(r, v.public_id, key))
-			commit(r);
-	}
-	vehicle_free(&v);
+	else
+		state_reply(r, v.public_id, key);
 }
 
 /* GET /vehicles/{vehicle_id}/{addon_key} */
@@ -240,21 +193,20 @@ vehicle_state(struct req *r)
 	struct vehicle v;
 
 	addon_key_check(r, key, "path", "addon_key", true);
-	if (v_done(r))
-		return;
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
 		return;
 	state_reply(r, v.public_id, key);
-	vehicle_free(&v);
 }
-
 
 static const struct route routes[] = {
 	{ "GET", "/config", POLICY_ADM, config_list },
-	{ "POST", "/config/{addon_key}", POLICY_ADM, config_set },
-	{ "POST", "/entitlements/{addon_key}", POLICY_ADM, entitlement_set },
-	{ "POST", "/vehicles/{vehicle_id}/enable", POLICY_OWN_CONSENT, vehicle_enable },
-	{ "POST", "/vehicles/{vehicle_id}/disable", POLICY_OWN_CONSENT, vehicle_disable },
+	{ "POST", "/config/{addon_key}", POLICY_ADM_W, config_set },
+	{ "POST", "/entitlements/{addon_key}", POLICY_ADM_W, entitlement_set },
+	{ "POST", "/vehicles/{vehicle_id}/enable", POLICY_OWN_CONSENT_W,
+	    vehicle_enable },
+	{ "POST", "/vehicles/{vehicle_id}/disable", POLICY_OWN_CONSENT_W,
+	    vehicle_disable },
 	{ "GET", "/vehicles/{vehicle_id}/{addon_key}", POLICY_OWN_CONSENT, vehicle_state },
 };
 

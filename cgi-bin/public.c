@@ -14,7 +14,7 @@
 #include "store/ratelimit.h"
 #include "http/response.h"
 #include "domain/ampel.h"
-#include "store/trustdata.h"
+#include "domain/trustsummary.h"
 
 static void
 public_qr(struct req *r)
@@ -30,7 +30,8 @@ public_qr(struct req *r)
 		return;
 	}
 	/* Unknown, malformed and deleted ids all get the unknown answer. */
-	if ((j = trustdata_public(r, req_param(r, "vehicle_id"))) == NULL) {
+	if ((j = trustsummary_public(&r->cx,
+	    req_param(r, "vehicle_id"))) == NULL) {
 		resp_db_error(r);
 		return;
 	}

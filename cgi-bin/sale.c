@@ -2,19 +2,22 @@
  * sale: /api/sale/transfer/... (api.md 12), the vip/dealer family of the
  * vehicle handover. Transfers made here carry kind "sale"; admins are
  * refused on every route, status included. The handlers are shared
- * with cgi-bin/transfer (lib/transfer.c); only this table differs.
+ * with cgi-bin/transfer (shared/transfer_routes.c); only this table
+ * differs.
  */
 #include "http/app.h"
-#include "store/transfer.h"
-
-#define SALE	{ R_SALE, "role_not_allowed", PF_CONSENT }
+#include "shared/transfer_routes.h"
 
 static const struct route routes[] = {
-	{ "POST", "/transfer/create", SALE, transfer_h_create_sale },
-	{ "POST", "/transfer/redeem", SALE, transfer_h_redeem },
-	{ "POST", "/transfer/cancel", SALE, transfer_h_cancel },
-	{ "POST", "/transfer/extend", SALE, transfer_h_extend },
-	{ "GET", "/transfer/status/{transfer_id}", SALE,
+	{ "POST", "/transfer/create", POLICY_SALE_CONSENT_W,
+	    transfer_h_create_sale },
+	{ "POST", "/transfer/redeem", POLICY_SALE_CONSENT_W,
+	    transfer_h_redeem },
+	{ "POST", "/transfer/cancel", POLICY_SALE_CONSENT_W,
+	    transfer_h_cancel },
+	{ "POST", "/transfer/extend", POLICY_SALE_CONSENT_W,
+	    transfer_h_extend },
+	{ "GET", "/transfer/status/{transfer_id}", POLICY_SALE_CONSENT_W,
 	    transfer_h_status_sale },
 };
 

@@ -8,7 +8,7 @@
  *   GET /qr/{vehicle_id} public vehicle check (frontend.md 3.1)
  *
  * The check page shows what GET /api/public/qr/{id} answers, built by
- * the same trustdata_public(), and shares its rate limit.
+ * the same trustsummary_public(), and shares its rate limit.
  */
 #include <string.h>
 
@@ -19,7 +19,7 @@
 #include "store/ratelimit.h"
 #include "http/response.h"
 #include "domain/ampel.h"
-#include "store/trustdata.h"
+#include "domain/trustsummary.h"
 
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
@@ -86,7 +86,8 @@ qr_show(struct req *r)
 		resp_detail(r, 413, "too_large");
 		return;
 	}
-	if ((j = trustdata_public(r, req_param(r, "vehicle_id"))) == NULL) {
+	if ((j = trustsummary_public(&r->cx,
+	    req_param(r, "vehicle_id"))) == NULL) {
 		resp_db_error(r);
 		return;
 	}

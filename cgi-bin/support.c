@@ -62,16 +62,6 @@ form_post(void)
 }
 
 static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
-static json_t *
 str_or_null(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();

@@ -1,41 +1,22 @@
 /*
  * trust: /api/trust/folders* (api.md 8, domain.md 9). Every operation runs
- * the folder gate of lib/folder.c after its object checks, inside one
- * BEGIN IMMEDIATE transaction, because reads may write the legacy
- * backfill or a first activation.
+ * the folder gate of domain/addon_gate.c after its object checks; every
+ * route writes, because reads may write the legacy backfill or a first
+ * activation, and those stay even when the answer is a refusal.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "store/addon.h"
+#include "domain/addon_gate.h"
+#include "http/addon_answer.h"
 #include "http/app.h"
-#include "store/audit.h"
-#include "store/db.h"
-#include "store/folder.h"
 #include "http/response.h"
 #include "http/valid.h"
+#include "http/vehicle_answer.h"
+#include "store/addon.h"
+#include "store/audit.h"
+#include "store/folder.h"
 #include "store/vehicle.h"
-
-/* Commits, or answers the database error; true when committed. */
-static bool
-commit(struct req *r)
-{
-	if (db_commit(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return false;
-	}
-	return true;
-}
-
-static bool
-begin(struct req *r)
-{
-	if (db_begin(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return false;
-	}
-	return true;
-}
 
 static bool
 folder_audit(struct req *r, const char *action, const struct folder *f)
@@ -44,14 +25,45 @@ folder_audit(struct req *r, const char *action, const struct folder *f)
 
 	/* Never the title: it is free text (domain.md 14.3). */
 	json_object_set_new(m, "addon_key", json_string(f->addon_key));
-	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
+	return audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "TRUST_FOLDER",
 	    .target_id = arena_printf(&r->cx.arena, "%lld", (long long)f->id),
-	    .scope = addon_scope(r, f->owner_user_id), .meta = m })) {
+	    .scope = addon_scope(&r->cx, f->owner_user_id), .meta = m });
+}
+
+/* Runs the folder gate; false when its refusal is answered. */
+static bool
+gate(struct req *r, const char *vehicle_id, const char *owner_user_id,
+    const char *key)
+{
+	enum addon_gate g = folder_gate(&r->cx, &(struct addon_target){
+	    vehicle_id, owner_user_id, key });
+
+	if (g == GATE_OK)
+		return true;
+	addon_gate_refusal(r, g, ADDON_STYLE_FOLDER);
+	return false;
+}
+
+/*
+ * Is title free for owner on the vehicle (except_id aside)? Else answers
+ * 409 title_conflict, keeping the gate's backfill or activation, or the
+ * database error.
+ */
+static bool
+title_free(struct req *r, const char *vehicle_id, const char *owner,
+    const char *title, int64_t except_id)
+{
+	int rc = folder_title_taken(r->cx.db, vehicle_id, owner, title,
+	    except_id);
+
+	if (rc < 0)
 		resp_db_error(r);
-		return false;
+	else if (rc == 1) {
+		req_keep_writes(r);
+		resp_detail(r, 409, "title_conflict");
 	}
-	return true;
+	return rc == 0;
 }
 
 /* GET /folders?vehicle_id=&addon_key= */
@@ -66,26 +78,17 @@ folders_list(struct req *r)
 	if ((q = req_query(r, "addon_key")) != NULL &&
 	    addon_key_check(r, q, "query", "addon_key", true))
 		key = q;
-	if (v_done(r))
+	if (v_done(r) || !vehicle_require(r, vid, VA_READ, &v) ||
+	    !gate(r, v.public_id, v.owner_user_id, key))
 		return;
-	if (!begin(r))
-		return;
-	if (!vehicle_access(r, vid, VA_READ, &v))
-		return;
-	if (!folder_gate(r, &(struct addon_target){ v.public_id,
-	    v.owner_user_id, key }))
-		goto out;
 	/* Non-admins see only their own folders; admins see all. */
 	a = folder_list(r->cx.db, v.public_id, key,
 	    ctx_is_admin(&r->cx) ? NULL : r->cx.actor.user_id);
 	if (a == NULL) {
 		resp_db_error(r);
-		goto out;
+		return;
 	}
 	resp_json(r, 200, a);
-	commit(r);
-out:
-	vehicle_free(&v);
 }
 
 /* POST /folders */
@@ -94,9 +97,8 @@ folders_create(struct req *r)
 {
 	const char *vid, *title, *key;
 	struct vehicle v;
-	struct folder f = { 0 };
+	struct folder f;
 	json_t *body;
-	int rc;
 
 	body = v_body_object(r);
 	vid = v_str(r, body, "body", "vehicle_id", V_REQ, 1, 128);
@@ -104,37 +106,17 @@ folders_create(struct req *r)
 	    FOLDER_TITLE_MAX);
 	key = addon_key_member(r, body, "body", "addon_key", ADDON_DEFAULT_KEY,
 	    true);
-	if (v_done(r))
-		return;
-	if (!begin(r))
-		return;
 	/* Admins too: no new folders on a deleted vehicle. */
-	if (!vehicle_access(r, vid, VA_LIVE, &v))
+	if (v_done(r) || !vehicle_require(r, vid, VA_LIVE, &v) ||
+	    !gate(r, v.public_id, v.owner_user_id, key) ||
+	    !title_free(r, v.public_id, r->cx.actor.user_id, title, 0))
 		return;
-	if (!folder_gate(r, &(struct addon_target){ v.public_id,
-	    v.owner_user_id, key }))
-		goto out;
-	rc = folder_title_taken(r->cx.db, v.public_id, r->cx.actor.user_id, title, 0);
-	if (rc < 0) {
+	if (!folder_create(&r->cx, v.public_id, key, title, &f) ||
+	    !folder_audit(r, "TRUST_FOLDER_CREATED", &f)) {
 		resp_db_error(r);
-		goto out;
+		return;
 	}
-	if (rc == 1) {
-		/* The gate's backfill or activation still stands. */
-		if (commit(r))
-			resp_detail(r, 409, "title_conflict");
-		goto out;
-	}
-	if (!folder_create(r->cx.db, v.public_id, r->cx.actor.user_id, key, title,
-	    r->cx.now, &f)) {
-		resp_db_error(r);
-		goto out;
-	}
-	if (folder_audit(r, "TRUST_FOLDER_CREATED", &f) && commit(r))
-		resp_json(r, 201, folder_out(&f));
-out:
-	folder_free(&f);
-	vehicle_free(&v);
+	resp_json(r, 201, folder_out(&f));
 }
 
 /*
@@ -176,10 +158,9 @@ folder_id_param(struct req *r, int64_t *id)
 }
 
 /*
- * The checks of api.md 8.3 in their order, inside an open transaction:
- * folder unknown 404, neither folder owner nor admin 403, vehicle deleted
- * (or gone) for a non-admin 404, then the folder gate. Fills f; false
- * when the refusal is answered (f is then freed).
+ * The checks of api.md 8.3 in their order: folder unknown 404, neither
+ * folder owner nor admin 403, vehicle deleted (or gone) for a non-admin
+ * 404, then the folder gate. Fills f; false when the refusal is answered.
  */
 static bool
 folder_load(struct req *r, int64_t id, struct folder *f)
@@ -189,7 +170,7 @@ folder_load(struct req *r, int64_t id, struct folder *f)
 	int rc, vrc;
 
 	memset(f, 0, sizeof(*f));
-	rc = id > 0 ? folder_get(r->cx.db, id, f) : 0;
+	rc = id > 0 ? folder_get(&r->cx, id, f) : 0;
 	if (rc < 0) {
 		resp_db_error(r);
 		return false;
@@ -200,32 +181,24 @@ folder_load(struct req *r, int64_t id, struct folder *f)
 	}
 	if (!admin && !str_eq(f->owner_user_id, r->cx.actor.user_id)) {
 		resp_detail(r, 403, "forbidden");
-		goto fail;
+		return false;
 	}
-	vrc = vehicle_find(r->cx.db, f->vehicle_id, &v);
+	vrc = vehicle_find(&r->cx, f->vehicle_id, &v);
 	if (vrc < 0) {
 		resp_db_error(r);
-		goto fail;
+		return false;
 	}
 	if (!admin && (vrc == 0 || v.deleted_at != NULL)) {
 		resp_detail(r, 404, "not_found");
-		goto vfail;
+		return false;
 	}
 	/* domain.md 9: non-admins act only on vehicles they own. */
 	if (!admin && !str_eq(v.owner_user_id, r->cx.actor.user_id)) {
 		resp_detail(r, 403, "forbidden");
-		goto vfail;
+		return false;
 	}
-	if (!folder_gate(r, &(struct addon_target){ f->vehicle_id,
-	    vrc == 1 ? v.owner_user_id : NULL, f->addon_key }))
-		goto vfail;
-	vehicle_free(&v);
-	return true;
-vfail:
-	vehicle_free(&v);
-fail:
-	folder_free(f);
-	return false;
+	return gate(r, f->vehicle_id, vrc == 1 ? v.owner_user_id : NULL,
+	    f->addon_key);
 }
 
 /* GET /folders/{folder_id} */
@@ -236,11 +209,9 @@ folder_read(struct req *r)
 	int64_t id;
 
 	folder_id_param(r, &id);
-	if (v_done(r) || !begin(r) || !folder_load(r, id, &f))
+	if (v_done(r) || !folder_load(r, id, &f))
 		return;
-	if (commit(r))
-		resp_json(r, 200, folder_out(&f));
-	folder_free(&f);
+	resp_json(r, 200, folder_out(&f));
 }
 
 /* PATCH /folders/{folder_id} */
@@ -251,40 +222,27 @@ folder_patch(struct req *r)
 	struct folder f;
 	json_t *body;
 	int64_t id;
-	int rc;
 
 	folder_id_param(r, &id);
 	body = v_body_object(r);
 	title = v_str(r, body, "body", "title", V_REQ | V_TRIM, 1,
 	    FOLDER_TITLE_MAX);
-	if (v_done(r) || !begin(r) || !folder_load(r, id, &f))
+	if (v_done(r) || !folder_load(r, id, &f))
 		return;
 	/* Renaming to the own current title changes nothing. */
 	if (strcmp(title, f.title) == 0) {
-		if (commit(r))
-			resp_json(r, 200, folder_out(&f));
-		goto out;
+		resp_json(r, 200, folder_out(&f));
+		return;
 	}
 	/* Titles are unique per (vehicle, folder owner), even for admins. */
-	rc = folder_title_taken(r->cx.db, f.vehicle_id, f.owner_user_id, title,
-	    f.id);
-	if (rc < 0) {
+	if (!title_free(r, f.vehicle_id, f.owner_user_id, title, f.id))
+		return;
+	if (!folder_rename(&r->cx, &f, title) ||
+	    !folder_audit(r, "TRUST_FOLDER_RENAMED", &f)) {
 		resp_db_error(r);
-		goto out;
+		return;
 	}
-	if (rc == 1) {
-		if (commit(r))
-			resp_detail(r, 409, "title_conflict");
-		goto out;
-	}
-	if (!folder_rename(r->cx.db, &f, title, r->cx.now)) {
-		resp_db_error(r);
-		goto out;
-	}
-	if (folder_audit(r, "TRUST_FOLDER_RENAMED", &f) && commit(r))
-		resp_json(r, 200, folder_out(&f));
-out:
-	folder_free(&f);
+	resp_json(r, 200, folder_out(&f));
 }
 
 /* DELETE /folders/{folder_id} */
@@ -296,28 +254,24 @@ folder_del(struct req *r)
 	json_t *j;
 
 	folder_id_param(r, &id);
-	if (v_done(r) || !begin(r) || !folder_load(r, id, &f))
+	if (v_done(r) || !folder_load(r, id, &f))
 		return;
-	if (!folder_delete(r->cx.db, f.id)) {
+	if (!folder_delete(r->cx.db, f.id) ||
+	    !folder_audit(r, "TRUST_FOLDER_DELETED", &f)) {
 		resp_db_error(r);
-		goto out;
+		return;
 	}
-	if (folder_audit(r, "TRUST_FOLDER_DELETED", &f) && commit(r)) {
-		j = json_object();
-		json_object_set_new(j, "ok", json_true());
-		resp_json(r, 200, j);
-	}
-out:
-	folder_free(&f);
+	j = json_object();
+	json_object_set_new(j, "ok", json_true());
+	resp_json(r, 200, j);
 }
 
-
 static const struct route routes[] = {
-	{ "GET", "/folders", POLICY_OWN_CONSENT, folders_list },
-	{ "POST", "/folders", POLICY_OWN_CONSENT, folders_create },
-	{ "GET", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_read },
-	{ "PATCH", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_patch },
-	{ "DELETE", "/folders/{folder_id}", POLICY_OWN_CONSENT, folder_del },
+	{ "GET", "/folders", POLICY_OWN_CONSENT_W, folders_list },
+	{ "POST", "/folders", POLICY_OWN_CONSENT_W, folders_create },
+	{ "GET", "/folders/{folder_id}", POLICY_OWN_CONSENT_W, folder_read },
+	{ "PATCH", "/folders/{folder_id}", POLICY_OWN_CONSENT_W, folder_patch },
+	{ "DELETE", "/folders/{folder_id}", POLICY_OWN_CONSENT_W, folder_del },
 };
 
 int

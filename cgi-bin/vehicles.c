@@ -1,23 +1,26 @@
 /*
  * vehicles: /api/vehicles* (api.md 5, routes 14-26). Vehicles with their
  * meta, soft delete and restore, owner QR images, the owner trust summary
- * and the versioned timeline entries. The stores are lib/vehicle.c and
- * lib/entry.c; this file validates input, checks object access through
- * vehicle_access() and maps results to answers.
+ * and the versioned timeline entries. The stores are store/vehicle.c and
+ * store/entry.c; this file validates input, checks object access through
+ * vehicle_require() and maps results to answers.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/app.h"
 #include "base/clock.h"
 #include "base/config.h"
-#include "store/entry.h"
+#include "domain/cost.h"
 #include "domain/qr.h"
-#include "http/response.h"
-#include "store/trustdata.h"
-#include "http/valid.h"
-#include "store/vehicle.h"
+#include "domain/trustsummary.h"
 #include "domain/vin.h"
+#include "http/app.h"
+#include "http/response.h"
+#include "http/valid.h"
+#include "http/vehicle_answer.h"
+#include "store/entry.h"
+#include "store/vehicle.h"
 
 /* The allowed meta keys in the order of api.md 5.1 (= storage order). */
 static const char *const meta_allowed[] = { "nickname", "accident_status",
@@ -323,7 +326,8 @@ vehicles_create(struct req *r)
 	explicit_bzero(norm, sizeof(norm));
 	meta = vbody_apply(&vb, NULL);
 	json_decref(vb.upd);
-	rc = vehicle_create(r, &parts, meta, &v);
+	rc = vehicle_create(&r->cx, parts.prefix3, parts.last4, parts.hmac, meta,
+	    &v);
 	json_decref(meta);
 	if (rc < 0) {
 		resp_db_error(r);
@@ -334,7 +338,6 @@ vehicles_create(struct req *r)
 		return;
 	}
 	resp_json(r, 200, vehicle_out(&v));
-	vehicle_free(&v);
 }
 
 static void
@@ -364,38 +367,38 @@ vehicle_get(struct req *r)
 {
 	struct vehicle v;
 
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
 	resp_json(r, 200, vehicle_out(&v));
-	vehicle_free(&v);
 }
 
 static void
 vehicle_patch(struct req *r)
 {
-	json_t *body = v_body_object(r), *meta, *changed;
+	json_t *body = v_body_object(r), *base, *meta, *changed;
 	struct vehicle v;
 	struct vbody vb;
+	bool ok = true;
 
 	vbody_parse(r, body, true, &vb);
 	if (v_done(r) ||
-	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v)) {
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v)) {
 		json_decref(vb.upd);
 		return;
 	}
-	meta = vbody_apply(&vb, v.meta);
+	base = vehicle_meta(&v);
+	meta = vbody_apply(&vb, base);
 	json_decref(vb.upd);
 	/* A body that changes nothing leaves updated_at and the audit alone. */
-	if ((changed = meta_changes(v.meta, meta)) != NULL &&
-	    !vehicle_set_meta(r, &v, meta, changed)) {
-		json_decref(meta);
-		vehicle_free(&v);
+	if ((changed = meta_changes(base, meta)) != NULL)
+		ok = vehicle_set_meta(&r->cx, &v, meta, changed);
+	json_decref(base);
+	json_decref(meta);
+	if (!ok) {
 		resp_db_error(r);
 		return;
 	}
-	json_decref(meta);
 	resp_json(r, 200, vehicle_out(&v));
-	vehicle_free(&v);
 }
 
 static void
@@ -412,13 +415,13 @@ vehicle_delete(struct req *r)
 	reason = v_enum(r, body, "body", "reason", V_REQ, reasons);
 	comment = v_str(r, body, "body", "comment", V_MULTI, 0, 500);
 	if (v_done(r) ||
-	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
 		return;
-	rc = vehicle_soft_delete(r, &v, reason, comment);
+	rc = vehicle_soft_delete(&r->cx, &v, reason, comment);
 	if (rc < 0)
 		resp_db_error(r);
 	else if (rc == 0) {
-		/* A concurrent delete won: answer as if it had come first. */
+		/* Another delete won: answer as if it had come first. */
 		if (ctx_is_admin(&r->cx))
 			resp_detail(r, 409, "vehicle_deleted");
 		else
@@ -432,7 +435,6 @@ vehicle_delete(struct req *r)
 		    json_null());
 		resp_json(r, 200, o);
 	}
-	vehicle_free(&v);
 }
 
 static void
@@ -442,16 +444,15 @@ vehicle_restore_h(struct req *r)
 	int rc;
 
 	/* Admins only (route policy), so VA_READ sees deleted vehicles. */
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
-	rc = v.deleted_at == NULL ? 0 : vehicle_restore(r, &v);
+	rc = v.deleted_at == NULL ? 0 : vehicle_restore(&r->cx, &v);
 	if (rc < 0)
 		resp_db_error(r);
 	else if (rc == 0)
 		resp_detail(r, 409, "vehicle_not_deleted");
 	else
 		resp_json(r, 200, vehicle_out(&v));
-	vehicle_free(&v);
 }
 
 /* <public_base_url>/qr/<id>; the base comes from the request if unset. */
@@ -478,12 +479,11 @@ vehicle_qr(struct req *r, bool png)
 	bool ok;
 
 	/* A deleted vehicle has no QR, not even for admins. */
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_LIVE, &v))
 		return;
 	ok = png ? qr_png(qr_target(r, v.public_id), &out) :
 	    qr_svg(qr_target(r, v.public_id), &out);
 	if (!ok) {
-		vehicle_free(&v);
 		resp_internal(r, "internal");
 		return;
 	}
@@ -493,7 +493,6 @@ vehicle_qr(struct req *r, bool png)
 	    out.len, "default-src 'none'");
 	resp_header(r, "Content-Disposition", cd);
 	buf_free(&out);
-	vehicle_free(&v);
 }
 
 static void
@@ -515,16 +514,163 @@ vehicle_trust(struct req *r)
 	struct vehicle v;
 
 	/* Admins may read a deleted vehicle: its real data counts. */
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
-	if (!trustdata_evaluate(r->cx.db, &v, &res))
+	if (!trustsummary_evaluate(&r->cx, &v, &res))
 		resp_db_error(r);
 	else
 		resp_json(r, 200, trust_summary_json(&res));
-	vehicle_free(&v);
 }
 
 /* ---- entries ------------------------------------------------------------- */
+
+static void
+cost_error(struct req *r, enum cost_status cs)
+{
+	switch (cs) {
+	case COST_DECIMALS:
+		v_add(r, "decimal_places", "body", "cost_amount",
+		    "Decimal input should have no more than 2 decimal places");
+		break;
+	case COST_NEGATIVE:
+		v_add(r, "greater_than_equal", "body", "cost_amount",
+		    "Input should be greater than or equal to 0");
+		break;
+	case COST_TOO_LARGE:
+		v_add(r, "less_than_equal", "body", "cost_amount",
+		    "Input should be less than or equal to 9999999999.99");
+		break;
+	default:
+		v_add(r, "value_error", "body", "cost_amount",
+		    "Value error, input should be a valid decimal number");
+		break;
+	}
+}
+
+/* "ASCII digits, optionally '.' and at least one more digit". */
+static bool
+numeric_string(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0)
+		return false;
+	if (i == n)
+		return true;
+	if (s[i++] != '.' || i == n)
+		return false;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i == n;
+}
+
+static bool
+cost_input(struct req *r, json_t *body, struct entry_in *in)
+{
+	json_t *v = json_object_get(body, "cost_amount");
+	enum cost_status cs;
+	const char *raw;
+	size_t rawlen;
+
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (json_is_string(v)) {
+		if (!numeric_string(json_string_value(v), json_string_length(v))) {
+			cost_error(r, COST_SYNTAX);
+			return false;
+		}
+		cs = cost_parse(json_string_value(v), json_string_length(v),
+		    &in->cost_cents);
+	} else if (json_is_number(v)) {
+		if (r->body != NULL && json_raw_member(r->body, r->body_len,
+		    "cost_amount", &raw, &rawlen))
+			cs = cost_parse(raw, rawlen, &in->cost_cents);
+		else {
+			/*
+			 * Not reached for a body jansson accepted; the double
+			 * is still exact enough to decide a 2-decimal amount.
+			 */
+			double d = json_number_value(v), c = round(d * 100.0);
+
+			if (d < 0)
+				cs = COST_NEGATIVE;
+			else if (c > (double)COST_MAX_CENTS)
+				cs = COST_TOO_LARGE;
+			else if (c / 100.0 != d)
+				cs = COST_DECIMALS;
+			else {
+				in->cost_cents = (int64_t)c;
+				cs = COST_OK;
+			}
+		}
+	} else {
+		v_add(r, "number_type", "body", "cost_amount",
+		    "Input should be a valid number");
+		return false;
+	}
+	if (cs != COST_OK) {
+		cost_error(r, cs);
+		return false;
+	}
+	in->has_cost = true;
+	return true;
+}
+
+static bool
+date_input(struct req *r, json_t *body, struct entry_in *in)
+{
+	json_t *v = json_object_get(body, "date");
+	int y, m, d;
+
+	if (v == NULL) {
+		v_add(r, "missing", "body", "date", "Field required");
+		return false;
+	}
+	if (!json_is_string(v)) {
+		v_add(r, "string_type", "body", "date",
+		    "Input should be a valid string");
+		return false;
+	}
+	if (json_string_length(v) != 10 ||
+	    !date_parse(json_string_value(v), 1886, 2100, &y, &m, &d)) {
+		v_add(r, "date_format", "body", "date",
+		    "Input should be a valid date in the format YYYY-MM-DD");
+		return false;
+	}
+	in->date = arena_strdup(&r->cx.arena, json_string_value(v));
+	return true;
+}
+
+/*
+ * Reads and checks the entry body of api.md 5.10, adding 422 items for
+ * every failed field. Strings point into the request arena. True when
+ * every field passed (the caller still calls v_done()).
+ */
+static bool
+entry_input(struct req *r, json_t *body, struct entry_in *in)
+{
+	static const char *const levels[] = { "T1", "T2", "T3", NULL };
+	bool ok = true;
+
+	memset(in, 0, sizeof(*in));
+	if (body == NULL)
+		return false;
+	ok &= date_input(r, body, in);
+	in->type = v_str(r, body, "body", "type", V_REQ | V_TRIM, 1, 64);
+	ok &= in->type != NULL;
+	in->performed_by = v_str(r, body, "body", "performed_by",
+	    V_REQ | V_TRIM, 1, 64);
+	ok &= in->performed_by != NULL;
+	ok &= v_int(r, body, "body", "km", V_REQ, 0, 9999999, &in->km);
+	in->note = v_str(r, body, "body", "note",
+	    V_TRIM | V_MULTI | V_EMPTY_NULL, 0, 4000);
+	ok &= cost_input(r, body, in);
+	in->trust_level = v_enum(r, body, "body", "trust_level", 0, levels);
+	return ok && !v_failed(r);
+}
+
 
 static void
 entries_list(struct req *r)
@@ -536,13 +682,12 @@ entries_list(struct req *r)
 	v_query_int(r, "limit", 1, 1000, &limit);
 	v_query_int(r, "offset", 0, INT64_MAX, &offset);
 	if (v_done(r) ||
-	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
 	if ((a = entry_list(r->cx.db, v.public_id, limit, offset)) == NULL)
 		resp_db_error(r);
 	else
 		resp_json(r, 200, a);
-	vehicle_free(&v);
 }
 
 static void
@@ -554,13 +699,24 @@ entries_create(struct req *r)
 
 	entry_input(r, v_body_object(r), &in);
 	if (v_done(r) ||
-	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
 		return;
-	if (!entry_create(r, &v, &in, &out))
+	if (!entry_create(&r->cx, &v, &in, &out))
 		resp_db_error(r);
 	else
 		resp_json(r, 201, out);
-	vehicle_free(&v);
+}
+
+/* A store result on {entry_id}: 1 out (stolen), 0 not found, -1 db error. */
+static void
+entry_answer(struct req *r, int rc, int status, json_t *out)
+{
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "entry_not_found");
+	else
+		resp_json(r, status, out);
 }
 
 static void
@@ -569,30 +725,23 @@ entry_revisions(struct req *r)
 	const char *eid = req_param(r, "entry_id");
 	struct entry_in in;
 	struct vehicle v;
-	json_t *out;
+	json_t *out = NULL;
 	int rc;
 
 	entry_input(r, v_body_object(r), &in);
 	if (v_done(r) ||
-	    !vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
 	/* Object lookup (404) before the deleted-vehicle rule (409). */
 	rc = strlen(eid) > PATH_ID_MAX ? 0 :
 	    entry_is_latest(r->cx.db, v.public_id, eid);
 	if (rc == 1 && v.deleted_at != NULL) {
 		resp_detail(r, 409, "vehicle_deleted");
-		vehicle_free(&v);
 		return;
 	}
 	if (rc == 1)
-		rc = entry_revise(r, &v, eid, &in, &out);
-	if (rc < 0)
-		resp_db_error(r);
-	else if (rc == 0)
-		resp_detail(r, 404, "entry_not_found");
-	else
-		resp_json(r, 201, out);
-	vehicle_free(&v);
+		rc = entry_revise(&r->cx, &v, eid, &in, &out);
+	entry_answer(r, rc, 201, out);
 }
 
 static void
@@ -600,38 +749,32 @@ entry_history_h(struct req *r)
 {
 	const char *eid = req_param(r, "entry_id");
 	struct vehicle v;
-	json_t *out;
+	json_t *out = NULL;
 	int rc;
 
-	if (!vehicle_access(r, req_param(r, "vehicle_id"), VA_READ, &v))
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
 		return;
 	rc = strlen(eid) > PATH_ID_MAX ? 0 :
 	    entry_history(r->cx.db, v.public_id, eid, &out);
-	if (rc < 0)
-		resp_db_error(r);
-	else if (rc == 0)
-		resp_detail(r, 404, "entry_not_found");
-	else
-		resp_json(r, 200, out);
-	vehicle_free(&v);
+	entry_answer(r, rc, 200, out);
 }
 
-#define ADM_POLICY	{ R_ADM, "role_not_allowed", PF_CONSENT }
-
 static const struct route routes[] = {
-	{ "POST", "/", POLICY_OWN_CONSENT, vehicles_create },
+	{ "POST", "/", POLICY_OWN_CONSENT_W, vehicles_create },
 	{ "GET", "/", POLICY_OWN_CONSENT, vehicles_list },
 	{ "GET", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_get },
-	{ "PATCH", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_patch },
-	{ "DELETE", "/{vehicle_id}", POLICY_OWN_CONSENT, vehicle_delete },
-	{ "POST", "/{vehicle_id}/restore", ADM_POLICY, vehicle_restore_h },
+	{ "PATCH", "/{vehicle_id}", POLICY_OWN_CONSENT_W, vehicle_patch },
+	{ "DELETE", "/{vehicle_id}", POLICY_OWN_CONSENT_W, vehicle_delete },
+	{ "POST", "/{vehicle_id}/restore", POLICY_ADM_CONSENT_W,
+	    vehicle_restore_h },
 	{ "GET", "/{vehicle_id}/qr.svg", POLICY_OWN_CONSENT, vehicle_qr_svg },
 	{ "GET", "/{vehicle_id}/qr.png", POLICY_OWN_CONSENT, vehicle_qr_png },
 	{ "GET", "/{vehicle_id}/trust-summary", POLICY_OWN_CONSENT, vehicle_trust },
 	{ "GET", "/{vehicle_id}/entries", POLICY_OWN_CONSENT, entries_list },
-	{ "POST", "/{vehicle_id}/entries", POLICY_OWN_CONSENT, entries_create },
-	{ "POST", "/{vehicle_id}/entries/{entry_id}/revisions", POLICY_OWN_CONSENT,
-	    entry_revisions },
+	{ "POST", "/{vehicle_id}/entries", POLICY_OWN_CONSENT_W,
+	    entries_create },
+	{ "POST", "/{vehicle_id}/entries/{entry_id}/revisions",
+	    POLICY_OWN_CONSENT_W, entry_revisions },
 	{ "GET", "/{vehicle_id}/entries/{entry_id}/history", POLICY_OWN_CONSENT,
 	    entry_history_h },
 };

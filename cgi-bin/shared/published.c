@@ -6,16 +6,6 @@
 #include "published.h"
 
 static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
-static json_t *
 item(const struct article *a)
 {
 	json_t *o = json_object();

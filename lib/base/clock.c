@@ -124,6 +124,16 @@ ts_to_api(const char *s, char out[TS_API_LEN])
 	return true;
 }
 
+json_t *
+ts_json(const char *stored)
+{
+	char api[TS_API_LEN];
+
+	if (!ts_to_api(stored, api))
+		return json_null();
+	return json_string(api);
+}
+
 int
 year_of(int64_t us)
 {

@@ -290,6 +290,28 @@ has_control(const char *s, size_t n, const char *allow)
 	return false;
 }
 
+int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+id_charset_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || strchr("._:-", *s) != NULL))
+			return false;
+	return true;
+}
+
 bool
 parse_int64(const char *s, int64_t *out)
 {

@@ -51,6 +51,15 @@ size_t	 utf8_count(const char *, size_t);
 /* Contains a byte in U+0000..U+001F or U+007F, except those in allow? */
 bool	 has_control(const char *, size_t, const char *allow);
 
+/* Value of a hexadecimal digit (either case), or -1. */
+int	 hexval(char);
+/*
+ * Every byte one of [A-Za-z0-9._:-], the charset of technical ids (user
+ * and business ids, request ids): safe in logs and audit metadata. The
+ * empty string passes; callers bound the length.
+ */
+bool	 id_charset_ok(const char *);
+
 /* Decimal integer parse of the whole string ("^-?[0-9]+$"). */
 bool	 parse_int64(const char *, int64_t *);
 

@@ -53,6 +53,8 @@ struct policy {
 #define POLICY_OWN_CONSENT_W	{ R_OWN, "role_not_allowed", PF_CONSENT | PF_WRITE }
 #define POLICY_ADM		{ R_ADM, "role_not_allowed", 0 }
 #define POLICY_ADM_W		{ R_ADM, "role_not_allowed", PF_WRITE }
+#define POLICY_ADM_CONSENT_W	{ R_ADM, "role_not_allowed", PF_CONSENT | PF_WRITE }
+#define POLICY_SALE_CONSENT_W	{ R_SALE, "role_not_allowed", PF_CONSENT | PF_WRITE }
 
 typedef void (*handler_fn)(struct req *);
 

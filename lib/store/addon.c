@@ -1,13 +1,9 @@
 /* addon.c: see addon.h. */
-#include <stdlib.h>
 #include <string.h>
 
-#include "store/addon.h"
-#include "store/audit.h"
 #include "base/clock.h"
+#include "store/addon.h"
 #include "store/db.h"
-#include "http/response.h"
-#include "http/valid.h"
 
 bool
 addon_key_valid(const char *s)
@@ -24,63 +20,6 @@ addon_key_valid(const char *s)
 			return false;
 	}
 	return true;
-}
-
-bool
-addon_key_check(struct req *r, const char *key, const char *loc,
-    const char *name, bool reserved_ok)
-{
-	if (!addon_key_valid(key)) {
-		v_add(r, "string_pattern_mismatch", loc, name,
-		    "String should match pattern '^[a-z0-9_-]{1,64}$'");
-		return false;
-	}
-	if (!reserved_ok && strcmp(key, ADDON_RESERVED_KEY) == 0) {
-		v_add(r, "value_error", loc, name,
-		    "Value error, vehicle_slots is reserved for the paywall");
-		return false;
-	}
-	return true;
-}
-
-const char *
-addon_key_member(struct req *r, json_t *obj, const char *loc,
-    const char *name, const char *dflt, bool reserved_ok)
-{
-	json_t *v;
-	const char *key;
-
-	if (obj == NULL)
-		return NULL;
-	v = json_object_get(obj, name);
-	if (v == NULL && dflt == NULL) {
-		v_add(r, "missing", loc, name, "Field required");
-		return NULL;
-	}
-	if (v == NULL || (json_is_null(v) && dflt != NULL))
-		return dflt;
-	if (!json_is_string(v)) {
-		v_add(r, "string_type", loc, name, "Input should be a valid string");
-		return NULL;
-	}
-	key = json_string_value(v);
-	/* An embedded NUL would hide behind the C string: not a key. */
-	if (strlen(key) != json_string_length(v))
-		key = "";
-	if (!addon_key_check(r, key, loc, name, reserved_ok))
-		return NULL;
-	return key;
-}
-
-/* Storage timestamp -> API string or JSON null. */
-static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
 }
 
 json_t *
@@ -169,27 +108,19 @@ addon_entitlement_set(struct db *db, const char *user_id, const char *key,
 int
 addon_entitled(struct db *db, const char *user_id, const char *key)
 {
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(db, "SELECT 1 FROM account_entitlements WHERE "
+	return (int)db_scalar(db, "SELECT 1 FROM account_entitlements WHERE "
 	    "user_id = ? AND addon_key = ? AND enabled = 1", "ss", user_id, key);
-	if (st == NULL)
-		return -1;
-	rc = db_step(st);
-	db_finalize(st);
-	return rc;
 }
 
 int
-addon_state_get(struct db *db, const char *vehicle_id, const char *key,
+addon_state_get(struct ctx *cx, const char *vehicle_id, const char *key,
     struct addon_state *s)
 {
 	struct db_stmt *st;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
-	st = db_prep(db, "SELECT active, addon_first_enabled_at FROM "
+	st = db_prep(cx->db, "SELECT active, addon_first_enabled_at FROM "
 	    "vehicle_addon_states WHERE vehicle_id = ? AND addon_key = ?", "ss",
 	    vehicle_id, key);
 	if (st == NULL)
@@ -197,17 +128,10 @@ addon_state_get(struct db *db, const char *vehicle_id, const char *key,
 	rc = db_step(st);
 	if (rc == 1) {
 		s->active = db_int(st, 0) != 0;
-		s->first_enabled_at = db_dup(st, 1);
+		s->first_enabled_at = arena_strdup(&cx->arena, db_text(st, 1));
 	}
 	db_finalize(st);
 	return rc;
-}
-
-void
-addon_state_free(struct addon_state *s)
-{
-	free(s->first_enabled_at);
-	memset(s, 0, sizeof(*s));
 }
 
 bool
@@ -255,102 +179,9 @@ addon_out(const char *vehicle_id, const char *key, const struct addon_state *s)
 }
 
 const char *
-addon_scope(const struct req *r, const char *owner_user_id)
+addon_scope(const struct ctx *cx, const char *owner_user_id)
 {
-	if (ctx_is_admin(&r->cx) && !str_eq(owner_user_id, r->cx.actor.user_id))
+	if (ctx_is_admin(cx) && !str_eq(owner_user_id, cx->actor.user_id))
 		return "global";
 	return "own";
-}
-
-static json_t *
-key_meta(const char *key)
-{
-	json_t *m = json_object();
-
-	json_object_set_new(m, "addon_key", json_string(key));
-	return m;
-}
-
-/* Audits the denial, commits it, answers the 403. Returns 0 or -1. */
-static int
-gate_refuse(struct req *r, const struct addon_target *t, const char *code,
-    enum addon_style style)
-{
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADDON_GATE_DENIED",
-	    .target_type = "VEHICLE", .target_id = t->vehicle_id,
-	    .result = "denied", .reason = code,
-	    .scope = addon_scope(r, t->owner_user_id),
-	    .meta = key_meta(t->addon_key) }) || db_commit(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return -1;
-	}
-	if (strcmp(code, "admin_only") == 0 && style == ADDON_STYLE_ENABLE)
-		resp_detail(r, 403, "forbidden");
-	else
-		resp_detail_code(r, 403, code);
-	return 0;
-}
-
-int
-addon_gate(struct req *r, const struct addon_target *t, enum addon_style style,
-    bool *grandfathered)
-{
-	struct addon_state s;
-	struct addon_config c;
-	bool admin = ctx_is_admin(&r->cx);
-	int rc;
-
-	*grandfathered = false;
-	rc = addon_state_get(r->cx.db, t->vehicle_id, t->addon_key, &s);
-	if (rc < 0)
-		goto dberr;
-	if (rc == 1 && s.first_enabled_at != NULL) {
-		addon_state_free(&s);
-		*grandfathered = true;
-		return 1;
-	}
-	addon_state_free(&s);
-	rc = addon_config_get(r->cx.db, t->addon_key, &c);
-	if (rc < 0)
-		goto dberr;
-	if (rc == 0)
-		return gate_refuse(r, t, "addon_not_available", style);
-	if (c.admin_only && !admin)
-		return gate_refuse(r, t, "admin_only", style);
-	/* allow_new binds admins too (domain.md 8 step 4). */
-	if (!c.allow_new)
-		return gate_refuse(r, t, "addon_not_available", style);
-	if (c.requires_payment && !admin) {
-		rc = addon_entitled(r->cx.db, r->cx.actor.user_id, t->addon_key);
-		if (rc < 0)
-			goto dberr;
-		if (rc == 0)
-			return gate_refuse(r, t, "paywall_required", style);
-	}
-	return 1;
-dberr:
-	resp_db_error(r);
-	return -1;
-}
-
-bool
-addon_backfill(struct req *r, const struct addon_target *t)
-{
-	struct addon_state s;
-	int rc;
-
-	rc = addon_state_get(r->cx.db, t->vehicle_id, t->addon_key, &s);
-	if (rc < 0)
-		return false;
-	if (rc == 1 && s.first_enabled_at != NULL) {
-		addon_state_free(&s);
-		return true;
-	}
-	addon_state_free(&s);
-	if (!addon_state_activate(r->cx.db, t->vehicle_id, t->addon_key, r->cx.now))
-		return false;
-	/* A rule of the system, not a choice of the caller. */
-	return audit(&r->cx, &(struct audit_ev){ .action = "ADDON_GRANDFATHERED",
-	    .target_type = "VEHICLE", .target_id = t->vehicle_id,
-	    .actor_type = "system", .meta = key_meta(t->addon_key) });
 }

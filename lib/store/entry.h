@@ -8,18 +8,13 @@
 #ifndef LTC_ENTRY_H
 #define LTC_ENTRY_H
 
-#include "store/db.h"
-
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
-#include "http/request.h"
+#include "store/ctx.h"
 #include "store/vehicle.h"
-
-#define COST_MAX_CENTS	INT64_C(999999999999)	/* 9 999 999 999.99 */
 
 /* A validated entry body (create and revision share it). */
 struct entry_in {
@@ -33,45 +28,15 @@ struct entry_in {
 	const char	*trust_level;	/* "T1", "T2", "T3" or NULL */
 };
 
-/*
- * Reads and checks the entry body of api.md 5.10, adding 422 items for
- * every failed field. Strings point into the request arena. True when
- * every field passed (the caller still calls v_done()).
- */
-bool	 entry_input(struct req *, json_t *body, struct entry_in *);
-
-enum cost_status {
-	COST_OK,
-	COST_SYNTAX,		/* not a number */
-	COST_DECIMALS,		/* more than 2 significant decimals */
-	COST_NEGATIVE,
-	COST_TOO_LARGE,
-};
-
-/*
- * Exact decimal parse of a JSON number's text (-?int[.frac][e[+-]exp]),
- * so no binary float ever touches the amount. Trailing zeros of the
- * fraction do not count as decimals ("120.500" is 120.5).
- */
-enum cost_status cost_parse(const char *text, size_t n, int64_t *cents);
-
-/*
- * Finds the raw text of a top-level member's value in a JSON object text
- * (escaped key names are decoded for the comparison). True with *val and
- * *vlen set when found. The text must already be valid JSON.
- */
-bool	 json_raw_member(const char *json, size_t len, const char *key,
-	    const char **val, size_t *vlen);
-
 /* cost_amount of EntryOut: integer when whole, else a 2-decimal real. */
 json_t	*cost_json(int64_t cents);
 
 /*
  * Creates a new entry group in v (owner_user_id = the vehicle's owner,
- * created_by = the actor) with its ENTRY_CREATED audit row, in one
- * transaction. *out gets the EntryOut. False on db error.
+ * created_by = the actor) with its ENTRY_CREATED audit row, in the
+ * request's write transaction. *out gets the EntryOut. False on db error.
  */
-bool	 entry_create(struct req *, const struct vehicle *,
+bool	 entry_create(struct ctx *, const struct vehicle *,
 	    const struct entry_in *, json_t **out);
 
 /* Is entry_id the latest revision of a group in vehicle_id? 1/0/-1. */
@@ -79,10 +44,10 @@ int	 entry_is_latest(struct db *, const char *vehicle_id, const char *entry_id);
 
 /*
  * Revises entry_id (which must still be latest in v: 0 otherwise) with
- * ENTRY_VERSION_CREATED, in one transaction. 1 with *out set, 0 entry
- * not found or no longer latest, -1 db error.
+ * ENTRY_VERSION_CREATED, in the request's write transaction. 1 with *out
+ * set, 0 entry not found or no longer latest, -1 db error.
  */
-int	 entry_revise(struct req *, const struct vehicle *, const char *entry_id,
+int	 entry_revise(struct ctx *, const struct vehicle *, const char *entry_id,
 	    const struct entry_in *, json_t **out);
 
 /*

@@ -1,31 +1,35 @@
 /*
- * trustdata.h: loads E, M and D of domain.md 4.2 for one vehicle from the
- * database and evaluates them with trust.h. The owner summary, the public
- * QR answer and the QR page all go through here, so they agree.
+ * trustdata.h: loads E and D of domain.md 4.2 for one vehicle (the
+ * trust levels of its latest entries, its live documents). The Trust-
+ * Ampel engine that evaluates them is domain/ampel.h, fed through
+ * domain/trustsummary.h; this store only reads.
+ *
+ * Everything loaded lives in the request arena.
  */
 #ifndef LTC_TRUSTDATA_H
 #define LTC_TRUSTDATA_H
 
-#include "store/db.h"
-
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "store/ctx.h"
 
-#include "domain/ampel.h"
-#include "store/vehicle.h"
+struct trustdata_doc {
+	const char	*approval_status;
+	const char	*scan_status;
+	const char	*pii_status;
+	bool		 has_checksum;	/* checksum_sha256 IS NOT NULL */
+};
 
-/*
- * Evaluates the vehicle v (already loaded; its meta is M). NULL v means
- * an unknown vehicle: E, M and D empty. Returns false on db error.
- */
-bool	 trustdata_evaluate(struct db *, const struct vehicle *,
-	    struct trust_result *);
+struct trustdata {
+	const char		**levels;	/* per latest entry; may be NULL */
+	size_t			  nlevels;
+	struct trustdata_doc	 *docs;		/* documents not deleted */
+	size_t			  ndocs;
+};
 
-/*
- * The public answer for any id (api.md 6.1): unknown, malformed and
- * soft-deleted ids give the empty-input summary with "vehicle": null.
- * Returns a new reference, or NULL on db error.
- */
-json_t	*trustdata_public(struct req *, const char *public_id);
+/* Fills td for vehicle_id; false on db error. */
+bool	 trustdata_load(struct ctx *, const char *vehicle_id,
+	    struct trustdata *);
 
 #endif

@@ -3,130 +3,80 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/audit.h"
 #include "base/clock.h"
+#include "store/audit.h"
 #include "store/db.h"
-#include "http/response.h"
+#include "store/handover.h"
 #include "store/vehicle.h"
 
 #define VEHICLE_COLS "id, public_id, owner_user_id, vin_prefix3, vin_last4, " \
 	"vin_hmac, meta_json, created_at, updated_at, deleted_at, " \
 	"deleted_by_user_id, delete_reason, delete_comment"
 
-void
-vehicle_free(struct vehicle *v)
+static const char *
+col(struct arena *a, struct db_stmt *st, int i)
 {
-	free(v->public_id);
-	free(v->owner_user_id);
-	free(v->vin_prefix3);
-	free(v->vin_last4);
-	free(v->vin_hmac);
-	json_decref(v->meta);
-	free(v->created_at);
-	free(v->updated_at);
-	free(v->deleted_at);
-	free(v->deleted_by_user_id);
-	free(v->delete_reason);
-	free(v->delete_comment);
-	memset(v, 0, sizeof(*v));
+	return arena_strdup(a, db_text(st, i));
 }
 
 /* Fills v from the current row of a statement selecting VEHICLE_COLS. */
 static void
-vehicle_row(struct db_stmt *st, struct vehicle *v)
+vehicle_row(struct arena *a, struct db_stmt *st, struct vehicle *v)
 {
-	const char *meta;
-
 	v->id = db_int(st, 0);
-	v->public_id = db_dup(st, 1);
-	v->owner_user_id = db_dup(st, 2);
-	v->vin_prefix3 = db_dup(st, 3);
-	v->vin_last4 = db_dup(st, 4);
-	v->vin_hmac = db_dup(st, 5);
-	meta = db_text(st, 6);
-	if (meta != NULL) {
-		v->meta = json_loads(meta, 0, NULL);
-		if (v->meta != NULL && (!json_is_object(v->meta) ||
-		    json_object_size(v->meta) == 0)) {
-			json_decref(v->meta);
-			v->meta = NULL;
-		}
-	}
-	v->created_at = db_dup(st, 7);
-	v->updated_at = db_dup(st, 8);
-	v->deleted_at = db_dup(st, 9);
-	v->deleted_by_user_id = db_dup(st, 10);
-	v->delete_reason = db_dup(st, 11);
-	v->delete_comment = db_dup(st, 12);
+	v->public_id = col(a, st, 1);
+	v->owner_user_id = col(a, st, 2);
+	v->vin_prefix3 = col(a, st, 3);
+	v->vin_last4 = col(a, st, 4);
+	v->vin_hmac = col(a, st, 5);
+	v->meta_json = col(a, st, 6);
+	v->created_at = col(a, st, 7);
+	v->updated_at = col(a, st, 8);
+	v->deleted_at = col(a, st, 9);
+	v->deleted_by_user_id = col(a, st, 10);
+	v->delete_reason = col(a, st, 11);
+	v->delete_comment = col(a, st, 12);
 }
 
 int
-vehicle_find(struct db *db, const char *public_id, struct vehicle *v)
+vehicle_find(struct ctx *cx, const char *public_id, struct vehicle *v)
 {
 	struct db_stmt *st;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	st = db_prep(db, "SELECT " VEHICLE_COLS " FROM vehicles "
+	if (public_id == NULL || strlen(public_id) > VEHICLE_ID_MAX)
+		return 0;
+	st = db_prep(cx->db, "SELECT " VEHICLE_COLS " FROM vehicles "
 	    "WHERE public_id = ?", "s", public_id);
 	if (st == NULL)
 		return -1;
 	rc = db_step(st);
 	if (rc == 1)
-		vehicle_row(st, v);
+		vehicle_row(&cx->arena, st, v);
 	db_finalize(st);
 	return rc;
 }
 
-bool
-vehicle_access(struct req *r, const char *id, enum vehicle_mode mode,
-    struct vehicle *v)
+json_t *
+vehicle_meta(const struct vehicle *v)
 {
-	bool admin = ctx_is_admin(&r->cx);
-	int rc;
+	json_t *m;
 
-	memset(v, 0, sizeof(*v));
-	if (id == NULL || strlen(id) > PATH_ID_MAX) {
-		resp_detail(r, 404, "not_found");
-		return false;
+	if (v->meta_json == NULL)
+		return NULL;
+	m = json_loads(v->meta_json, 0, NULL);
+	if (m != NULL && (!json_is_object(m) || json_object_size(m) == 0)) {
+		json_decref(m);
+		m = NULL;
 	}
-	rc = vehicle_find(r->cx.db, id, v);
-	if (rc < 0) {
-		resp_db_error(r);
-		return false;
-	}
-	if (rc == 0 || (v->deleted_at != NULL && (!admin || mode == VA_LIVE))) {
-		vehicle_free(v);
-		resp_detail(r, 404, "not_found");
-		return false;
-	}
-	if (!admin && !str_eq(v->owner_user_id, r->cx.actor.user_id)) {
-		vehicle_free(v);
-		resp_detail(r, 403, "forbidden");
-		return false;
-	}
-	if (mode == VA_WRITE && v->deleted_at != NULL) {
-		vehicle_free(v);
-		resp_detail(r, 409, "vehicle_deleted");
-		return false;
-	}
-	return true;
-}
-
-static json_t *
-ts_or_null(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
+	return m;
 }
 
 json_t *
 vehicle_out(const struct vehicle *v)
 {
-	json_t *o = json_object(), *nick = NULL;
+	json_t *o = json_object(), *meta = vehicle_meta(v), *nick = NULL;
 	char masked[16];
 
 	if (v->vin_prefix3 != NULL && v->vin_last4 != NULL &&
@@ -135,28 +85,28 @@ vehicle_out(const struct vehicle *v)
 		    v->vin_last4);
 	else
 		masked[0] = '\0';
-	if (v->meta != NULL)
-		nick = json_object_get(v->meta, "nickname");
+	if (meta != NULL)
+		nick = json_object_get(meta, "nickname");
 	json_object_set_new(o, "id", json_string(v->public_id));
 	json_object_set_new(o, "vin_masked", json_string(masked));
 	json_object_set_new(o, "nickname", json_is_string(nick) ?
 	    json_incref(nick) : json_null());
-	json_object_set_new(o, "meta", v->meta != NULL ? json_deep_copy(v->meta) :
-	    json_null());
+	json_object_set_new(o, "meta", meta != NULL ? meta : json_null());
 	json_object_set_new(o, "owner_user_id", json_string(v->owner_user_id));
-	json_object_set_new(o, "created_at", ts_or_null(v->created_at));
-	json_object_set_new(o, "updated_at", ts_or_null(v->updated_at));
-	json_object_set_new(o, "deleted_at", ts_or_null(v->deleted_at));
+	json_object_set_new(o, "created_at", ts_json(v->created_at));
+	json_object_set_new(o, "updated_at", ts_json(v->updated_at));
+	json_object_set_new(o, "deleted_at", ts_json(v->deleted_at));
 	return o;
 }
 
 const char *
-vehicle_vin_masked(struct req *r, const struct vehicle *v)
+vehicle_vin_masked(struct ctx *cx, const struct vehicle *v)
 {
 	if (v->vin_prefix3 == NULL || v->vin_last4 == NULL ||
 	    strlen(v->vin_prefix3) != 3 || strlen(v->vin_last4) != 4)
 		return "";
-	return arena_printf(&r->cx.arena, "%s***%s", v->vin_prefix3, v->vin_last4);
+	return arena_printf(&cx->arena, "%s***%s", v->vin_prefix3,
+	    v->vin_last4);
 }
 
 int64_t
@@ -169,19 +119,16 @@ vehicle_count_active(struct db *db, const char *user_id)
 int
 vehicle_limit_reached(struct db *db, const char *user_id, enum role role)
 {
-	struct db_stmt *st;
-	int64_t slots = 0, owned;
+	int64_t slots, owned;
 
 	if (role != ROLE_USER)
 		return 0;
-	st = db_prep(db, "SELECT quantity FROM account_entitlements WHERE "
+	/* quantity >= 1 (schema), so 0 means no entitlement row. */
+	slots = db_scalar(db, "SELECT quantity FROM account_entitlements WHERE "
 	    "user_id = ? AND addon_key = 'vehicle_slots' AND enabled = 1", "s",
 	    user_id);
-	if (st == NULL)
+	if (slots < 0)
 		return -1;
-	if (db_step(st) == 1)
-		slots = db_int(st, 0);
-	db_finalize(st);
 	owned = vehicle_count_active(db, user_id);
 	if (owned < 0)
 		return -1;
@@ -189,9 +136,9 @@ vehicle_limit_reached(struct db *db, const char *user_id, enum role role)
 }
 
 const char *
-vehicle_scope(const struct req *r, const struct vehicle *v)
+vehicle_scope(const struct ctx *cx, const struct vehicle *v)
 {
-	return str_eq(v->owner_user_id, r->cx.actor.user_id) ? "own" : "global";
+	return str_eq(v->owner_user_id, cx->actor.user_id) ? "own" : "global";
 }
 
 /* meta_json text of a meta object; NULL for none. Caller frees. */
@@ -219,219 +166,138 @@ meta_keys(const json_t *meta)
 }
 
 int
-vehicle_create(struct req *r, const struct vin_parts *vin,
-    const json_t *meta, struct vehicle *out)
+vehicle_create(struct ctx *cx, const char *prefix3, const char *last4,
+    const char *hmac, const json_t *meta, struct vehicle *out)
 {
 	char id[UUID_LEN], ts[TS_STORAGE_LEN];
 	json_t *am = NULL, *keys;
-	char *mt = NULL;
+	enum db_status s;
+	char *mt;
 	int lim;
 
 	memset(out, 0, sizeof(*out));
 	if (!uuid4(id)) {
-		db_fail(r->cx.db, DB_ERROR);
+		db_fail(cx->db, DB_ERROR);
 		return -1;
 	}
-	ts_storage(r->cx.now, ts);
-	if (db_begin(r->cx.db) != DB_OK)
-		return -1;
-	lim = vehicle_limit_reached(r->cx.db, r->cx.actor.user_id, r->cx.actor.role);
-	if (lim != 0) {
-		db_rollback(r->cx.db);
+	ts_storage(cx->now, ts);
+	lim = vehicle_limit_reached(cx->db, cx->actor.user_id, cx->actor.role);
+	if (lim != 0)
 		return lim > 0 ? 0 : -1;
-	}
 	mt = meta_text(meta);
+	s = db_exec(cx->db, "INSERT INTO vehicles (public_id, owner_user_id, "
+	    "vin_prefix3, vin_last4, vin_hmac, meta_json, created_at, "
+	    "updated_at) VALUES (?,?,?,?,?,?,?,?)", "ssssssss", id,
+	    cx->actor.user_id, prefix3, last4, hmac, mt, ts, ts);
+	free(mt);
+	if (s != DB_OK)
+		return -1;
 	if ((keys = meta_keys(meta)) != NULL) {
 		am = json_object();
 		json_object_set_new(am, "meta_keys", keys);
 	}
-	if (db_exec(r->cx.db, "INSERT INTO vehicles (public_id, owner_user_id, "
-	    "vin_prefix3, vin_last4, vin_hmac, meta_json, created_at, "
-	    "updated_at) VALUES (?,?,?,?,?,?,?,?)", "ssssssss", id,
-	    r->cx.actor.user_id, vin->prefix3, vin->last4, vin->hmac, mt, ts,
-	    ts) != DB_OK) {
-		json_decref(am);
-		goto fail;
-	}
 	/* audit() takes the metadata whatever it returns. */
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_CREATED",
+	if (!audit(cx, &(struct audit_ev){ .action = "VEHICLE_CREATED",
 	    .target_type = "VEHICLE", .target_id = id, .scope = "own",
 	    .meta = am }) ||
-	    vehicle_find(r->cx.db, id, out) != 1 ||
-	    db_commit(r->cx.db) != DB_OK)
-		goto fail;
-	free(mt);
+	    vehicle_find(cx, id, out) != 1)
+		return -1;
 	return 1;
-fail:
-	free(mt);
-	vehicle_free(out);
-	db_rollback(r->cx.db);
-	return -1;
 }
 
 bool
-vehicle_set_meta(struct req *r, struct vehicle *v, const json_t *meta,
+vehicle_set_meta(struct ctx *cx, struct vehicle *v, const json_t *meta,
     json_t *changed)
 {
 	char ts[TS_STORAGE_LEN];
 	json_t *am = json_object();
 	char *mt = meta_text(meta);
 
-	ts_storage(r->cx.now, ts);
+	ts_storage(cx->now, ts);
 	json_object_set_new(am, "changed_keys", changed);
-	if (db_begin(r->cx.db) != DB_OK) {
-		json_decref(am);
-		free(mt);
-		return false;
-	}
-	if (db_exec(r->cx.db, "UPDATE vehicles SET meta_json = ?, updated_at = ? "
+	if (db_exec(cx->db, "UPDATE vehicles SET meta_json = ?, updated_at = ? "
 	    "WHERE id = ?", "ssi", mt, ts, v->id) != DB_OK) {
 		json_decref(am);
 		free(mt);
-		db_rollback(r->cx.db);
 		return false;
 	}
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_UPDATED",
+	if (!audit(cx, &(struct audit_ev){ .action = "VEHICLE_UPDATED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
-	    .scope = vehicle_scope(r, v), .meta = am }) ||
-	    db_commit(r->cx.db) != DB_OK) {
+	    .scope = vehicle_scope(cx, v), .meta = am })) {
 		free(mt);
-		db_rollback(r->cx.db);
 		return false;
 	}
+	v->meta_json = arena_strdup(&cx->arena, mt);
+	v->updated_at = arena_strdup(&cx->arena, ts);
 	free(mt);
-	json_decref(v->meta);
-	v->meta = meta != NULL && json_object_size(meta) > 0 ?
-	    json_deep_copy(meta) : NULL;
-	free(v->updated_at);
-	v->updated_at = xstrdup(ts);
 	return true;
 }
 
-int64_t
-vehicle_cancel_transfers(struct req *r, const struct vehicle *v)
-{
-	struct db_stmt *st;
-	char ts[TS_STORAGE_LEN];
-	char **ids = NULL, **kinds = NULL;
-	size_t n = 0, cap = 0, i;
-	int64_t ret = -1;
-	int rc;
-
-	ts_storage(r->cx.now, ts);
-	st = db_prep(r->cx.db, "SELECT transfer_id, kind FROM transfers WHERE "
-	    "vehicle_id = ? AND status = 'created'", "s", v->public_id);
-	if (st == NULL)
-		return -1;
-	while ((rc = db_step(st)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4;
-			ids = xrealloc(ids, cap * sizeof(*ids));
-			kinds = xrealloc(kinds, cap * sizeof(*kinds));
-		}
-		ids[n] = db_dup(st, 0);
-		kinds[n++] = db_dup(st, 1);
-	}
-	db_finalize(st);
-	if (rc < 0)
-		goto out;
-	if (db_exec(r->cx.db, "UPDATE transfers SET status = 'cancelled', "
-	    "cancelled_at = ? WHERE vehicle_id = ? AND status = 'created'",
-	    "ss", ts, v->public_id) != DB_OK)
-		goto out;
-	for (i = 0; i < n; i++) {
-		json_t *meta = json_object();
-
-		json_object_set_new(meta, "kind", json_string(kinds[i]));
-		json_object_set_new(meta, "vehicle_id",
-		    json_string(v->public_id));
-		if (!audit(&r->cx, &(struct audit_ev){ .action = "TRANSFER_CANCELLED",
-		    .target_type = "HANDOVER", .target_id = ids[i],
-		    .scope = vehicle_scope(r, v), .meta = meta }))
-			goto out;
-	}
-	ret = (int64_t)n;
-out:
-	for (i = 0; i < n; i++) {
-		free(ids[i]);
-		free(kinds[i]);
-	}
-	free(ids);
-	free(kinds);
-	return ret;
-}
-
 int
-vehicle_soft_delete(struct req *r, struct vehicle *v, const char *reason,
+vehicle_soft_delete(struct ctx *cx, struct vehicle *v, const char *reason,
     const char *comment)
 {
 	char ts[TS_STORAGE_LEN];
 	json_t *am;
 
-	ts_storage(r->cx.now, ts);
-	if (db_begin(r->cx.db) != DB_OK)
-		return -1;
-	if (db_exec(r->cx.db, "UPDATE vehicles SET deleted_at = ?, "
+	ts_storage(cx->now, ts);
+	if (db_exec(cx->db, "UPDATE vehicles SET deleted_at = ?, "
 	    "deleted_by_user_id = ?, delete_reason = ?, delete_comment = ? "
 	    "WHERE id = ? AND deleted_at IS NULL", "ssssi", ts,
-	    r->cx.actor.user_id, reason, comment, v->id) != DB_OK)
-		goto fail;
-	if (db_changes(r->cx.db) == 0) {
-		db_rollback(r->cx.db);
+	    cx->actor.user_id, reason, comment, v->id) != DB_OK)
+		return -1;
+	if (db_changes(cx->db) == 0)
 		return 0;
-	}
-	if (vehicle_cancel_transfers(r, v) < 0)
-		goto fail;
+	if (handover_cancel_vehicle(cx, v->public_id, vehicle_scope(cx, v)) < 0)
+		return -1;
 	/* The comment is private free text: never audited. */
 	am = json_object();
 	json_object_set_new(am, "delete_reason", json_string(reason));
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_DELETED",
+	if (!audit(cx, &(struct audit_ev){ .action = "VEHICLE_DELETED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
-	    .scope = vehicle_scope(r, v), .meta = am }) ||
-	    db_commit(r->cx.db) != DB_OK)
-		goto fail;
-	free(v->deleted_at);
-	v->deleted_at = xstrdup(ts);
+	    .scope = vehicle_scope(cx, v), .meta = am }))
+		return -1;
+	v->deleted_at = arena_strdup(&cx->arena, ts);
 	return 1;
-fail:
-	db_rollback(r->cx.db);
-	return -1;
 }
 
 int
-vehicle_restore(struct req *r, struct vehicle *v)
+vehicle_restore(struct ctx *cx, struct vehicle *v)
 {
-	if (db_begin(r->cx.db) != DB_OK)
-		return -1;
-	if (db_exec(r->cx.db, "UPDATE vehicles SET deleted_at = NULL, "
+	if (db_exec(cx->db, "UPDATE vehicles SET deleted_at = NULL, "
 	    "deleted_by_user_id = NULL, delete_reason = NULL, "
 	    "delete_comment = NULL WHERE id = ? AND deleted_at IS NOT NULL",
 	    "i", v->id) != DB_OK)
-		goto fail;
-	if (db_changes(r->cx.db) == 0) {
-		db_rollback(r->cx.db);
+		return -1;
+	if (db_changes(cx->db) == 0)
 		return 0;
-	}
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "VEHICLE_RESTORED",
+	if (!audit(cx, &(struct audit_ev){ .action = "VEHICLE_RESTORED",
 	    .target_type = "VEHICLE", .target_id = v->public_id,
-	    .scope = vehicle_scope(r, v) }) ||
-	    db_commit(r->cx.db) != DB_OK)
-		goto fail;
-	free(v->deleted_at);
-	free(v->deleted_by_user_id);
-	free(v->delete_reason);
-	free(v->delete_comment);
+	    .scope = vehicle_scope(cx, v) }))
+		return -1;
 	v->deleted_at = v->deleted_by_user_id = v->delete_reason =
 	    v->delete_comment = NULL;
 	return 1;
-fail:
-	db_rollback(r->cx.db);
-	return -1;
+}
+
+int
+vehicle_move_owner(struct ctx *cx, const char *public_id, const char *from,
+    const char *to)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(cx->now, ts);
+	if (db_exec(cx->db, "UPDATE vehicles SET owner_user_id = ?, "
+	    "updated_at = ? WHERE public_id = ? AND owner_user_id = ? AND "
+	    "deleted_at IS NULL", "ssss", to, ts, public_id, from) != DB_OK)
+		return -1;
+	return db_changes(cx->db) == 1 ? 1 : 0;
 }
 
 json_t *
 vehicle_list(struct db *db, const struct vehicle_query *q)
 {
+	struct arena rows = { 0 };
 	struct vehicle v;
 	struct db_stmt *st;
 	json_t *a;
@@ -440,23 +306,24 @@ vehicle_list(struct db *db, const struct vehicle_query *q)
 	/* Two statements, so each can walk its index in created_at order. */
 	if (q->owner_user_id != NULL)
 		st = db_prep(db, "SELECT " VEHICLE_COLS " FROM vehicles WHERE "
-		    "owner_user_id = ? AND (? OR deleted_at IS NULL) ORDER BY "
-		    "created_at ASC, id ASC LIMIT ? OFFSET ?", "sdii",
+		    "owner_user_id = ? AND (? = 1 OR deleted_at IS NULL) "
+		    "ORDER BY created_at ASC, id ASC LIMIT ? OFFSET ?", "sdii",
 		    q->owner_user_id, (int)q->include_deleted,
 		    q->limit < 0 ? INT64_C(-1) : q->limit, q->offset);
 	else
 		st = db_prep(db, "SELECT " VEHICLE_COLS " FROM vehicles WHERE "
-		    "(? OR deleted_at IS NULL) ORDER BY created_at ASC, id ASC "
-		    "LIMIT ? OFFSET ?", "dii", (int)q->include_deleted,
+		    "(? = 1 OR deleted_at IS NULL) ORDER BY created_at ASC, "
+		    "id ASC LIMIT ? OFFSET ?", "dii", (int)q->include_deleted,
 		    q->limit < 0 ? INT64_C(-1) : q->limit, q->offset);
 	if (st == NULL)
 		return NULL;
 	a = json_array();
+	/* One row at a time: a list of a thousand stays small. */
 	while ((rc = db_step(st)) == 1) {
 		memset(&v, 0, sizeof(v));
-		vehicle_row(st, &v);
+		vehicle_row(&rows, st, &v);
 		json_array_append_new(a, vehicle_out(&v));
-		vehicle_free(&v);
+		arena_free(&rows);
 	}
 	db_finalize(st);
 	if (rc < 0) {

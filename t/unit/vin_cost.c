@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "base/crypto.h"
+#include "domain/cost.h"
 #include "store/entry.h"
 #include "domain/vin.h"
 #include "tap.h"
