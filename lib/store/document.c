@@ -144,6 +144,13 @@ document_get(struct ctx *cx, const char *id, struct document *d)
 	return rc < 0 ? DOC_DB_ERROR : rc == 0 ? DOC_NOT_FOUND : DOC_OK;
 }
 
+/* The status a failed step leaves, never DB_OK (db_atomic must roll back). */
+static enum db_status
+failed(struct db *db)
+{
+	return db_status(db) != DB_OK ? db_status(db) : DB_ERROR;
+}
+
 struct insert_arg {
 	struct ctx		*cx;
 	const struct document	*d;
@@ -165,14 +172,14 @@ insert_fn(struct db *db, void *p)
 	    d->vehicle_id, d->entry_id, d->filename, d->content_type,
 	    d->size_bytes, d->checksum_sha256, d->storage_key,
 	    d->created_at) != DB_OK)
-		return db_status(db);
+		return failed(db);
 	m = json_object();
 	json_object_set_new(m, "content_type", json_string(d->content_type));
 	json_object_set_new(m, "size_bytes", json_integer(d->size_bytes));
 	json_object_set_new(m, "vehicle_linked",
 	    json_boolean(d->vehicle_id != NULL));
 	if (!doc_audit(a->cx, d, "UPLOAD_RECEIVED", NULL, false, m))
-		return db_status(db);
+		return failed(db);
 	return DB_OK;
 }
 
@@ -247,7 +254,7 @@ scan_fn(struct db *db, void *p)
 		ok = apply_scan(cx, a->d, a->v == VERDICT_CLEAN ? "CLEAN" :
 		    "INFECTED", a->on_upload ? "system" : cx->actor.user_id,
 		    a->on_upload, false);
-	return ok ? DB_OK : db_status(db) != DB_OK ? db_status(db) : DB_ERROR;
+	return ok ? DB_OK : failed(db);
 }
 
 enum doc_status
