@@ -96,6 +96,7 @@ sub files_under {
 	}
 	return sort @f;
 }
+sub read_file { open my $fh, '<:raw', $_[0] or return ''; local $/; <$fh> }
 sub stored { scalar(() = files_under("$STORE/documents")) }
 sub spooled { scalar(() = files_under("$STORE/tmp")) }
 
@@ -195,7 +196,7 @@ my %doc;	# name -> DocumentOut
 	my $key = sql("SELECT storage_key FROM documents WHERE id = '$d->{id}'");
 	is($key, 'documents/' . substr($d->{id}, 0, 2) . "/$d->{id}", 'storage key: random id only');
 	my $path = "$STORE/$key";
-	is(do { local (@ARGV, $/) = ($path); binmode ARGV; <> }, $PDF, 'stored bytes identical');
+	is(read_file($path), $PDF, 'stored bytes identical');
 	is(sprintf('%o', (stat $path)[2] & 07777), '600', 'file mode 0600');
 	is(sprintf('%o', (stat "$STORE/documents/" . substr($d->{id}, 0, 2))[2] & 07777), '700', 'dir mode 0700');
 	is(spooled(), 0, 'nothing left in tmp/');
@@ -692,7 +693,6 @@ SH
 	close $fh;
 	chmod 0755, $script;
 }
-sub read_file { local (@ARGV, $/) = ($_[0]); -e $_[0] ? <> : '' }
 {
 	my $id = $doc{by_admin}{id};
 	my $r = call('POST', "/$DOC0/rescan", $admin);
