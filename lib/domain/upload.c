@@ -9,6 +9,13 @@
 #include "base/util.h"
 #include "domain/upload.h"
 
+/*
+ * libmagic reads up to this much of the file into memory (its default is
+ * 7 MiB); the three types, and the lookalikes that must not pass as
+ * them, are told apart by their first bytes.
+ */
+#define SNIFF_BYTES	(256 * 1024)
+
 static const struct {
 	enum upload_type	 t;
 	const char		*mime;
@@ -95,6 +102,11 @@ upload_sniff(const char *path, enum upload_type *t)
 	    MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_ELF);
 	if (m == NULL)
 		return SNIFF_ERROR;
+	if (magic_setparam(m, MAGIC_PARAM_BYTES_MAX, &(size_t){ SNIFF_BYTES }) !=
+	    0) {
+		magic_close(m);
+		return SNIFF_ERROR;
+	}
 	if (magic_load(m, cfg.magic_file != NULL && cfg.magic_file[0] != '\0' ?
 	    cfg.magic_file : NULL) != 0 || (mime = magic_file(m, path)) == NULL) {
 		magic_close(m);
