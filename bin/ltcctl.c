@@ -37,6 +37,7 @@ static const struct command {
 	{ "migrate", cmd_migrate, "migrate [--no-backup]         back up, then apply pending migrations" },
 	{ "backup", cmd_backup, "backup [--dest DIR]           online backup of database and documents" },
 	{ "restore", cmd_restore, "restore BACKUP_DIR --yes      restore a backup (ops.md 6.3)" },
+	{ "purge", cmd_purge, "purge [--dry-run]             retention: expired rows, due documents, temp files" },
 	{ "verify", cmd_verify, "verify                        integrity, files, permissions, config" },
 	{ "maintenance", cmd_maintenance, "maintenance on|off|status     maintenance flag" },
 	{ "user", cmd_user, "user add EMAIL [--role ROLE] [--password-stdin]\n"

@@ -26,6 +26,7 @@ int	 cmd_migrate(int, char **);
 int	 cmd_backup(int, char **);
 int	 cmd_restore(int, char **);
 int	 cmd_verify(int, char **);
+int	 cmd_purge(int, char **);
 int	 cmd_maintenance(int, char **);
 int	 cmd_user(int, char **);
 int	 cmd_bootstrap_superadmin(int, char **);

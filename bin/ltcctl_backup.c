@@ -24,6 +24,8 @@
 #include "store/db.h"
 #include "ltcctl.h"
 #include "store/migrate.h"
+#include "store/document.h"
+#include "domain/docfile.h"
 
 /* SHA-256 of a file as 64 hex chars; false if unreadable. */
 static bool
@@ -426,37 +428,27 @@ apply_tombstones(struct db *db, const char *since)
 {
 	char *path = xasprintf("%s/tombstones.log", cfg.data_dir), line[512];
 	FILE *f = fopen(path, "r");
+	struct ctx cx = { .db = db };
 	int n = 0;
 
 	free(path);
 	if (f == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		char ts[64], kind[32], id[64], reason[64];
-		struct db_stmt *st;
+		char ts[64], kind[32], id[64], reason[64], *key;
 
 		if (sscanf(line, "%63s %31s %63s %63s", ts, kind, id, reason) != 4 ||
 		    strcmp(kind, "document") != 0 || strcmp(ts, since) <= 0)
 			continue;
-		st = db_prep(db, "SELECT storage_key FROM documents WHERE id = ? "
-		    "AND deleted_at IS NULL", "s", id);
-		if (st != NULL && db_step(st) == 1) {
-			const char *key = db_text(st, 0);
-
-			if (key != NULL && strstr(key, "..") == NULL) {
-				char *file = xasprintf("%s/%s", cfg.storage_dir, key);
-
-				unlink(file);
-				free(file);
-			}
-			db_exec(db, "UPDATE documents SET deleted_at = ?, "
-			    "delete_reason = ? WHERE id = ? AND deleted_at IS NULL",
-			    "sss", ts, reason, id);
-			n++;
-		}
-		db_finalize(st);
+		if (document_tombstone_apply(&cx, id, ts, reason, &key) !=
+		    DOC_OK)
+			continue;
+		if (key != NULL)
+			docfile_remove(&cx.arena, key);
+		n++;
 	}
 	fclose(f);
+	arena_free(&cx.arena);
 	return n;
 }
 
@@ -623,9 +615,13 @@ orphans(struct db *db, const char *dir, const char *rel, int *n)
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			orphans(db, path, key, n);
 		else {
+			char msg[192];
+
+			snprintf(msg, sizeof(msg), "orphan file in document "
+			    "storage: %.150s", key);
 			if (db_scalar(db, "SELECT 1 FROM documents WHERE "
 			    "storage_key = ? AND deleted_at IS NULL", "s", key) == 0)
-				finding(n, "orphan file in document storage");
+				finding(n, msg);
 		}
 		free(path);
 		free(key);
@@ -655,19 +651,25 @@ cmd_verify(int argc, char **argv)
 		finding(&n, "foreign_key_check found violations");
 	if (db_user_version(db) != LTC_SCHEMA_VERSION)
 		finding(&n, "schema version differs from this binary");
-	st = db_prep(db, "SELECT storage_key, checksum_sha256 FROM documents "
-	    "WHERE deleted_at IS NULL", NULL);
+	/* Every stored file re-hashed; a finding names the document. */
+	st = db_prep(db, "SELECT storage_key, checksum_sha256, id FROM documents "
+	    "WHERE deleted_at IS NULL ORDER BY id", NULL);
 	while (st != NULL && db_step(st) == 1) {
 		const char *key = db_text(st, 0), *want = db_text(st, 1);
-		char sha[65], *file;
+		char sha[65], *file, msg[128];
 
 		if (key == NULL)
 			continue;
 		file = xasprintf("%s/%s", cfg.storage_dir, key);
-		if (!file_sha256(file, sha))
-			finding(&n, "document file missing");
-		else if (want != NULL && strcmp(sha, want) != 0)
-			finding(&n, "document file checksum mismatch");
+		if (!file_sha256(file, sha)) {
+			snprintf(msg, sizeof(msg), "document file missing: %s",
+			    db_text(st, 2));
+			finding(&n, msg);
+		} else if (want != NULL && strcmp(sha, want) != 0) {
+			snprintf(msg, sizeof(msg), "document file checksum "
+			    "mismatch: %s", db_text(st, 2));
+			finding(&n, msg);
+		}
 		free(file);
 	}
 	db_finalize(st);

@@ -40,6 +40,9 @@ struct resp {
 	const char	*event;		/* log "event" override */
 	bool		 keep_writes;	/* commit although status >= 400 */
 	const char	*err;		/* log "err" for 5xx */
+	bool		 has_file;	/* body streamed from file_fd (downloads) */
+	int		 file_fd;
+	int64_t		 file_len;
 };
 
 struct route;

@@ -1,4 +1,5 @@
 /* response.c: see response.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ resp_clear(struct req *r)
 	}
 	r->resp.nheaders = 0;
 	buf_reset(&r->resp.body);
+	if (r->resp.has_file)
+		close(r->resp.file_fd);
+	r->resp.has_file = false;
 	r->resp.status = 0;
 	r->resp.set = false;
 	r->resp.event = NULL;
@@ -195,6 +199,39 @@ resp_raw(struct req *r, int status, const char *ctype, const void *p,
 }
 
 void
+resp_file(struct req *r, int status, const char *ctype, int fd, int64_t len,
+    const char *csp)
+{
+	begin(r, status, ctype, csp, "no-store");
+	r->resp.has_file = true;
+	r->resp.file_fd = fd;
+	r->resp.file_len = len;
+}
+
+/* Copies the file body to stdout; the bytes written. */
+static size_t
+write_file(struct req *r)
+{
+	char chunk[65536];
+	int64_t left = r->resp.file_len;
+	size_t done = 0;
+	ssize_t n;
+
+	while (left > 0) {
+		n = read(r->resp.file_fd, chunk, left < (int64_t)sizeof(chunk) ?
+		    (size_t)left : sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* A file that shrank: the client sees a short body, no more. */
+		if (n <= 0 || fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n)
+			break;
+		done += (size_t)n;
+		left -= n;
+	}
+	return done;
+}
+
+void
 resp_422(struct req *r)
 {
 	json_t *j = json_object();
@@ -258,6 +295,15 @@ resp_write(struct req *r)
 		buf_printf(&out, "Strict-Transport-Security: max-age=%lld; "
 		    "includeSubDomains\r\n", (long long)cfg.hsts_max_age);
 	buf_printf(&out, "X-Request-Id: %s\r\n", r->cx.rid);
+	if (r->resp.has_file) {
+		buf_printf(&out, "Content-Length: %lld\r\n\r\n",
+		    (long long)r->resp.file_len);
+		fwrite(out.data, 1, out.len, stdout);
+		buf_free(&out);
+		n = r->head ? 0 : write_file(r);
+		fflush(stdout);
+		return n;
+	}
 	buf_printf(&out, "Content-Length: %zu\r\n\r\n", r->resp.body.len);
 	n = r->head ? 0 : r->resp.body.len;
 	if (n > 0)

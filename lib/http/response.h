@@ -36,6 +36,14 @@ void	 resp_html(struct req *, int status, const char *html, size_t len,
 void	 resp_raw(struct req *, int status, const char *content_type,
 	    const void *, size_t, const char *csp);
 
+/*
+ * A body of len bytes read from the open file fd when the response is
+ * written, in chunks, never held in memory (downloads). The response owns
+ * fd from here on; replacing the answer closes it.
+ */
+void	 resp_file(struct req *, int status, const char *content_type, int fd,
+	    int64_t len, const char *csp);
+
 void	 resp_header(struct req *, const char *name, const char *value);
 void	 resp_clear(struct req *);
 
