@@ -247,3 +247,13 @@ ts_parse(const char *s, int64_t *out)
 	    (int64_t)sign * (oh * 3600 + om * 60)) * US_PER_SEC) + frac;
 	return true;
 }
+
+json_t *
+ts_json(const char *stored)
+{
+	char api[TS_API_LEN];
+
+	if (stored == NULL || !ts_to_api(stored, api))
+		return json_null();
+	return json_string(api);
+}

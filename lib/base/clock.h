@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define TS_STORAGE_LEN	28	/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" + NUL */
 #define TS_API_LEN	21	/* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 
@@ -25,6 +27,11 @@ void	 ts_api(int64_t, char out[TS_API_LEN]);
 void	 ts_compact(int64_t, char out[17]);
 /* Storage or any accepted input form -> API form; false if unparsable. */
 bool	 ts_to_api(const char *, char out[TS_API_LEN]);
+/*
+ * A stored timestamp as the JSON value of an answer: the API form, or
+ * JSON null for NULL or an unparsable value. New reference.
+ */
+json_t	*ts_json(const char *stored);
 
 /*
  * Accepted timestamp input (README "Timestamps"): YYYY-MM-DD, or

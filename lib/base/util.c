@@ -311,3 +311,15 @@ parse_int64(const char *s, int64_t *out)
 	*out = v;
 	return true;
 }
+
+int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -53,5 +53,7 @@ bool	 has_control(const char *, size_t, const char *allow);
 
 /* Decimal integer parse of the whole string ("^-?[0-9]+$"). */
 bool	 parse_int64(const char *, int64_t *);
+/* Value of one hex digit (either case), -1 for anything else. */
+int	 hexval(char);
 
 #endif

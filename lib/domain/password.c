@@ -30,18 +30,6 @@ password_scrypt_runs(void)
 	return scrypt_runs;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Length of a non-empty standard base64 run (padding allowed at the end). */
 static size_t
 b64_run(const char *s)

@@ -4,18 +4,6 @@
 #include "http/form.h"
 #include "base/util.h"
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes s[0..n) into a new arena string; status on failure. */
 static enum form_status
 decode(struct arena *a, const char *s, size_t n, const char **out)

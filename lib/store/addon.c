@@ -72,17 +72,6 @@ addon_key_member(struct req *r, json_t *obj, const char *loc,
 	return key;
 }
 
-/* Storage timestamp -> API string or JSON null. */
-static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
 json_t *
 addon_config_list(struct db *db)
 {

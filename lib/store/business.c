@@ -97,16 +97,6 @@ business_staff_add(struct db *db, const char *id, const char *user_id,
 	    ts) == DB_OK;
 }
 
-static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
 /* The fields shared by api.md 14.2 and 14.6. */
 static void
 set_fields(json_t *o, const struct business *b)

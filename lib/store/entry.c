@@ -121,18 +121,6 @@ skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Does the string token at s[i] (opening quote) decode to key? */
 static bool
 key_is(const char *s, size_t n, size_t i, const char *key)
@@ -385,16 +373,6 @@ cost_json(int64_t cents)
 		return json_integer(cents / 100);
 	/* Printed with 15 significant digits: 120.5, 0.99, 9999999999.99. */
 	return json_real((double)cents / 100.0);
-}
-
-static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
 }
 
 static json_t *

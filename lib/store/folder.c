@@ -53,16 +53,6 @@ folder_get(struct db *db, int64_t id, struct folder *f)
 	return rc;
 }
 
-static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
 json_t *
 folder_out(const struct folder *f)
 {

@@ -162,16 +162,6 @@ fail:
 }
 
 static json_t *
-ts_json(const char *stored)
-{
-	char api[TS_API_LEN];
-
-	if (stored == NULL || !ts_to_api(stored, api))
-		return json_null();
-	return json_string(api);
-}
-
-static json_t *
 str_json(const char *s)
 {
 	return s != NULL ? json_string(s) : json_null();
