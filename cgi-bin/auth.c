@@ -50,23 +50,13 @@ wipe_secrets(struct req *r, const char *const *vals, size_t nvals)
 		explicit_bzero(r->body, r->body_len);
 }
 
-/*
- * The answer to a flow's refusal. A denial (400, 429) has recorded its
- * counts and audit rows: they stay although the request fails.
- */
 static void
 answer_error(struct req *r, enum auth_result res, int64_t retry_after)
 {
-	switch (res) {
-	case AR_INVALID:
-	case AR_EXPIRED:
-	case AR_LOCKED:
-	case AR_RATE_LIMIT:
+	/* A denial (400, 429) has recorded counts and audit rows: they stay. */
+	if (res == AR_INVALID || res == AR_EXPIRED || res == AR_LOCKED ||
+	    res == AR_RATE_LIMIT)
 		req_keep_writes(r);
-		break;
-	default:
-		break;
-	}
 	switch (res) {
 	case AR_OK:
 		break;
