@@ -46,6 +46,9 @@ main(void)
 	size_t i;
 
 	cfg.mail_from = "LifeTimeCircle <noreply@localhost>";
+	/* Each refusal logs one line; the TAP output is what counts here. */
+	if (freopen("/dev/null", "w", stderr) == NULL)
+		return 1;
 	for (i = 0; bad[i] != NULL; i++) {
 		snprintf(line, sizeof(line), "refused: %.60s", bad[i]);
 		for (p = line; *p != '\0'; p++)
