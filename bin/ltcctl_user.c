@@ -8,14 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/audit.h"
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/crypto.h"
-#include "store/db.h"
+#include "base/role.h"
+#include "domain/account.h"
 #include "domain/email.h"
-#include "ltcctl.h"
 #include "domain/password.h"
+#include "ltcctl.h"
+#include "store/audit.h"
+#include "store/db.h"
 #include "store/session.h"
 #include "store/user.h"
 
@@ -35,41 +37,61 @@ cli_audit(struct db *db, const char *action, const char *user_id, json_t *meta)
 	    .target_type = "USER", .target_id = user_id, .meta = meta });
 }
 
-/*
- * Normalised, plausible address of an argument, or NULL (message
- * printed). Caller frees.
- */
-static char *
-email_arg(const char *arg)
+/* The stores' context of one command: now, an arena, the database. */
+static void
+ctx_begin(struct ctx *cx)
 {
-	struct arena a = { 0 };
-	char *e = NULL, *n;
+	memset(cx, 0, sizeof(*cx));
+	cx->now = clock_now();
+	snprintf(cx->rid, sizeof(cx->rid), "cli");
+}
 
-	n = email_normalise(&a, arg);
-	if (strlen(n) >= EMAIL_MIN && strlen(n) <= EMAIL_MAX &&
-	    email_plausible(n))
-		e = xstrdup(n);
-	else
+static void
+ctx_end(struct ctx *cx)
+{
+	db_close(cx->db);
+	cx->db = NULL;
+	arena_free(&cx->arena);
+}
+
+/*
+ * Normalised, plausible address of an argument (the /auth/request rule),
+ * or NULL with a message. Arena string.
+ */
+static const char *
+email_arg(struct ctx *cx, const char *arg)
+{
+	const char *e = email_accept(&cx->arena, arg);
+
+	if (e == NULL)
 		fprintf(stderr, "ltcctl: not a valid e-mail address\n");
-	arena_free(&a);
 	return e;
+}
+
+static bool
+role_arg(const char *role)
+{
+	if (role_assignable(role))
+		return true;
+	fprintf(stderr, "ltcctl: unknown role\n");
+	return false;
 }
 
 /* Looks the account up by id or address: 1 found, 0 not, -1 error. */
 static int
-find_user(struct db *db, const char *arg, struct user *u)
+find_user(struct ctx *cx, const char *arg, struct user *u)
 {
-	char h[B64URL_HMAC_LEN], *e;
+	char h[B64URL_HMAC_LEN];
+	const char *e;
 	int rc;
 
 	if (strchr(arg, '@') == NULL)
-		rc = user_find_by_id(db, arg, u);
+		rc = user_find_by_id(cx, arg, u);
 	else {
-		if ((e = email_arg(arg)) == NULL)
+		if ((e = email_arg(cx, arg)) == NULL)
 			return 0;
 		email_hmac(e, h);
-		free(e);
-		rc = user_find_by_hmac(db, h, u);
+		rc = user_find_by_hmac(cx, h, u);
 	}
 	if (rc < 0)
 		fprintf(stderr, "ltcctl: database error\n");
@@ -116,14 +138,13 @@ read_password(void)
 static int
 user_add(int argc, char **argv)
 {
-	const char *role = "user";
-	char *email, *pw = NULL, hash[PW_MCF_LEN] = "", id[UUID_LEN];
+	const char *role = role_name(ROLE_USER), *email;
+	char *pw = NULL, hash[PW_MCF_LEN] = "", id[UUID_LEN];
 	char h[B64URL_HMAC_LEN];
 	bool with_pw = false;
 	struct user u;
 	enum pw_result pr;
-	int64_t now = clock_now();
-	struct db *db = NULL;
+	struct ctx cx;
 	int i, rc = EX_FAIL, found;
 
 	if (argc < 2)
@@ -136,22 +157,21 @@ user_add(int argc, char **argv)
 		else
 			goto usage;
 	}
-	if (!user_role_valid(role)) {
-		fprintf(stderr, "ltcctl: unknown role\n");
+	if (!role_arg(role))
+		return EX_USAGE;
+	ctx_begin(&cx);
+	if ((email = email_arg(&cx, argv[1])) == NULL) {
+		ctx_end(&cx);
 		return EX_USAGE;
 	}
-	if ((email = email_arg(argv[1])) == NULL)
-		return EX_USAGE;
 	if (with_pw && (pw = read_password()) == NULL) {
-		free(email);
+		ctx_end(&cx);
 		return EX_USAGE;
 	}
-	if ((db = ctl_db(0)) == NULL)
+	if ((cx.db = ctl_db(0)) == NULL)
 		goto out;
 	email_hmac(email, h);
-	if ((found = user_find_by_hmac(db, h, &u)) != 0) {
-		if (found > 0)
-			user_free(&u);
+	if ((found = user_find_by_hmac(&cx, h, &u)) != 0) {
 		fprintf(stderr, found > 0 ? "ltcctl: an account with this "
 		    "address exists\n" : "ltcctl: database error\n");
 		goto out;
@@ -161,28 +181,28 @@ user_add(int argc, char **argv)
 		    "ltcctl: hashing failed\n");
 		goto out;
 	}
-	if (db_begin(db) != DB_OK) {
+	if (db_begin(cx.db) != DB_OK) {
 		fprintf(stderr, "ltcctl: database busy\n");
 		goto out;
 	}
-	if (!user_create(db, now, email, role, pw != NULL ? hash : NULL, id) ||
-	    !cli_audit(db, "USER_CREATED_CLI", id, role_meta(role)) ||
-	    (pw != NULL && !cli_audit(db, "PASSWORD_SET", id,
+	if (!account_create(&cx, email, role, pw != NULL ? hash : NULL, id) ||
+	    !cli_audit(cx.db, "USER_CREATED_CLI", id, role_meta(role)) ||
+	    (pw != NULL && !cli_audit(cx.db, "PASSWORD_SET", id,
 	    json_pack("{s:s}", "via", "cli"))) ||
-	    db_commit(db) != DB_OK) {
-		rollback_msg(db);
+	    db_commit(cx.db) != DB_OK) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	printf("%s\n", id);
 	rc = EX_OK;
 out:
 	explicit_bzero(hash, sizeof(hash));
+	explicit_bzero(&u, sizeof(u));
 	if (pw != NULL) {
 		explicit_bzero(pw, strlen(pw));
 		free(pw);
 	}
-	free(email);
-	db_close(db);
+	ctx_end(&cx);
 	return rc;
 usage:
 	fprintf(stderr, "usage: ltcctl user add <email> [--role ROLE] "
@@ -190,105 +210,102 @@ usage:
 	return EX_USAGE;
 }
 
+/*
+ * Refuses (1, message printed) when the change takes the last active
+ * superadmin out; -1 on db error; 0 to go on.
+ */
+static int
+last_superadmin(struct db *db, const char *user_id, const char *what)
+{
+	int last = user_is_last_superadmin(db, user_id);
+
+	if (last > 0)
+		fprintf(stderr, "ltcctl: refusing to %s the last superadmin\n",
+		    what);
+	else if (last < 0)
+		fprintf(stderr, "ltcctl: database error\n");
+	return last;
+}
+
 static int
 user_role(int argc, char **argv)
 {
-	int64_t now = clock_now();
 	struct user u;
-	struct db *db;
-	int rc = EX_FAIL, last;
+	struct ctx cx;
+	int rc = EX_FAIL;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: ltcctl user role <user_id|email> "
 		    "<ROLE>\n");
 		return EX_USAGE;
 	}
-	if (!user_role_valid(argv[2])) {
-		fprintf(stderr, "ltcctl: unknown role\n");
+	if (!role_arg(argv[2]))
 		return EX_USAGE;
-	}
-	if ((db = ctl_db(0)) == NULL)
-		return EX_FAIL;
-	if (db_begin(db) != DB_OK) {
+	ctx_begin(&cx);
+	if ((cx.db = ctl_db(0)) == NULL)
+		goto out;
+	if (db_begin(cx.db) != DB_OK) {
 		fprintf(stderr, "ltcctl: database busy\n");
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (find_user(db, argv[1], &u) != 1) {
-		db_rollback(db);
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (strcmp(argv[2], "superadmin") != 0 &&
-	    (last = user_is_last_superadmin(db, &u)) != 0) {
-		if (last > 0)
-			fprintf(stderr, "ltcctl: refusing to remove the last "
-			    "superadmin\n");
-		else
-			fprintf(stderr, "ltcctl: database error\n");
-		db_rollback(db);
 		goto out;
 	}
-	if (!user_set_role(db, now, u.user_id, argv[2]) ||
-	    !cli_audit(db, "USER_ROLE_SET_CLI", u.user_id,
-	    role_meta(argv[2])) || db_commit(db) != DB_OK) {
-		rollback_msg(db);
+	if (find_user(&cx, argv[1], &u) != 1)
+		goto out;
+	if (role_parse(argv[2]) != ROLE_SUPERADMIN &&
+	    last_superadmin(cx.db, u.user_id, "remove") != 0)
+		goto out;
+	if (!user_set_role(&cx, u.user_id, argv[2]) ||
+	    !cli_audit(cx.db, "USER_ROLE_SET_CLI", u.user_id,
+	    role_meta(argv[2])) || db_commit(cx.db) != DB_OK) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	printf("%s role %s\n", u.user_id, argv[2]);
 	rc = EX_OK;
 out:
-	user_free(&u);
-	db_close(db);
+	db_rollback(cx.db);
+	explicit_bzero(&u, sizeof(u));
+	ctx_end(&cx);
 	return rc;
 }
 
 static int
 user_status(int argc, char **argv, bool disable)
 {
-	int64_t now = clock_now();
 	struct user u;
-	struct db *db;
-	int rc = EX_FAIL, last;
+	struct ctx cx;
+	int rc = EX_FAIL;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: ltcctl user %s <user_id|email>\n",
 		    disable ? "disable" : "enable");
 		return EX_USAGE;
 	}
-	if ((db = ctl_db(0)) == NULL)
-		return EX_FAIL;
-	if (db_begin(db) != DB_OK) {
+	ctx_begin(&cx);
+	if ((cx.db = ctl_db(0)) == NULL)
+		goto out;
+	if (db_begin(cx.db) != DB_OK) {
 		fprintf(stderr, "ltcctl: database busy\n");
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (find_user(db, argv[1], &u) != 1) {
-		db_rollback(db);
-		db_close(db);
-		return EX_FAIL;
-	}
-	/* Disabling the last active superadmin would leave none. */
-	if (disable && (last = user_is_last_superadmin(db, &u)) != 0) {
-		fprintf(stderr, last > 0 ? "ltcctl: refusing to disable the "
-		    "last superadmin\n" : "ltcctl: database error\n");
-		db_rollback(db);
 		goto out;
 	}
-	if (!user_set_status(db, now, u.user_id, disable ? "disabled" :
-	    "active") ||
-	    (disable && !session_revoke_user(db, now, u.user_id, "disabled",
+	if (find_user(&cx, argv[1], &u) != 1)
+		goto out;
+	/* Disabling the last active superadmin would leave none. */
+	if (disable && last_superadmin(cx.db, u.user_id, "disable") != 0)
+		goto out;
+	if (!user_set_status(&cx, u.user_id, disable ? "disabled" : "active") ||
+	    (disable && !session_revoke_user(&cx, u.user_id, "disabled",
 	    NULL)) ||
-	    !cli_audit(db, disable ? "USER_DISABLED" : "USER_ENABLED",
-	    u.user_id, role_meta(u.role)) || db_commit(db) != DB_OK) {
-		rollback_msg(db);
+	    !cli_audit(cx.db, disable ? "USER_DISABLED" : "USER_ENABLED",
+	    u.user_id, role_meta(u.role)) || db_commit(cx.db) != DB_OK) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	printf("%s %s\n", u.user_id, disable ? "disabled" : "active");
 	rc = EX_OK;
 out:
-	user_free(&u);
-	db_close(db);
+	db_rollback(cx.db);
+	explicit_bzero(&u, sizeof(u));
+	ctx_end(&cx);
 	return rc;
 }
 
@@ -305,22 +322,21 @@ static int
 user_show(int argc, char **argv)
 {
 	int64_t sessions = 0, vehicles = 0;
-	char *plain = NULL, *masked, *aad;
+	char *plain = NULL, *masked;
 	struct user u;
-	struct db *db;
+	struct ctx cx;
 	int rc = EX_FAIL;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: ltcctl user show <user_id|email>\n");
 		return EX_USAGE;
 	}
-	if ((db = ctl_db(0)) == NULL)
-		return EX_FAIL;
-	if (find_user(db, argv[1], &u) != 1) {
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (!user_counts(db, clock_now(), u.user_id, &sessions, &vehicles)) {
+	ctx_begin(&cx);
+	if ((cx.db = ctl_db(0)) == NULL)
+		goto out;
+	if (find_user(&cx, argv[1], &u) != 1)
+		goto out;
+	if (!user_counts(&cx, u.user_id, &sessions, &vehicles)) {
 		fprintf(stderr, "ltcctl: database error\n");
 		goto out;
 	}
@@ -333,10 +349,8 @@ user_show(int argc, char **argv)
 			prev = (const unsigned char *)cfg.secret_key_previous;
 			plen = strlen(cfg.secret_key_previous);
 		}
-		aad = xasprintf("ltc:email:%s", u.user_id);
-		plain = email_decrypt(u.email_enc, u.email_key_id, aad, prev,
-		    plen);
-		free(aad);
+		plain = email_decrypt(u.email_enc, u.email_key_id,
+		    email_aad(&cx.arena, u.user_id), prev, plen);
 	}
 	masked = plain != NULL ? ctl_mask_email(plain) :
 	    xstrdup("(unreadable)");
@@ -347,8 +361,7 @@ user_show(int argc, char **argv)
 	show_ts("created_at", u.created_at);
 	show_ts("updated_at", u.updated_at);
 	show_ts("email_verified_at", u.email_verified_at);
-	printf("%-20s %s\n", "password", u.password_hash != NULL ? "set" :
-	    "not set");
+	printf("%-20s %s\n", "password", u.has_password ? "set" : "not set");
 	show_ts("password_changed_at", u.password_changed_at);
 	show_ts("disabled_at", u.disabled_at);
 	printf("%-20s %lld\n", "sessions", (long long)sessions);
@@ -360,17 +373,17 @@ out:
 		explicit_bzero(plain, strlen(plain));
 		free(plain);
 	}
-	user_free(&u);
-	db_close(db);
+	explicit_bzero(&u, sizeof(u));
+	ctx_end(&cx);
 	return rc;
 }
 
 static int
 user_revoke(int argc, char **argv)
 {
-	int64_t now = clock_now(), n;
 	struct user u;
-	struct db *db;
+	struct ctx cx;
+	int64_t n;
 	int rc = EX_FAIL;
 
 	if (argc != 2) {
@@ -378,35 +391,33 @@ user_revoke(int argc, char **argv)
 		    "<user_id|email>\n");
 		return EX_USAGE;
 	}
-	if ((db = ctl_db(0)) == NULL)
-		return EX_FAIL;
-	if (db_begin(db) != DB_OK) {
+	ctx_begin(&cx);
+	if ((cx.db = ctl_db(0)) == NULL)
+		goto out;
+	if (db_begin(cx.db) != DB_OK) {
 		fprintf(stderr, "ltcctl: database busy\n");
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (find_user(db, argv[1], &u) != 1) {
-		db_rollback(db);
-		db_close(db);
-		return EX_FAIL;
-	}
-	if (!session_revoke_user(db, now, u.user_id, "admin", NULL)) {
-		rollback_msg(db);
 		goto out;
 	}
-	n = db_changes(db);
-	if (!audit_cli(db, &(struct audit_ev){ .action = "SESSION_REVOKED",
+	if (find_user(&cx, argv[1], &u) != 1)
+		goto out;
+	if (!session_revoke_user(&cx, u.user_id, "admin", NULL)) {
+		rollback_msg(cx.db);
+		goto out;
+	}
+	n = db_changes(cx.db);
+	if (!audit_cli(cx.db, &(struct audit_ev){ .action = "SESSION_REVOKED",
 	    .target_type = "USER", .target_id = u.user_id,
 	    .meta = json_pack("{s:s,s:I}", "revoke_reason", "admin",
-	    "sessions", (json_int_t)n) }) || db_commit(db) != DB_OK) {
-		rollback_msg(db);
+	    "sessions", (json_int_t)n) }) || db_commit(cx.db) != DB_OK) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	printf("%s sessions revoked: %lld\n", u.user_id, (long long)n);
 	rc = EX_OK;
 out:
-	user_free(&u);
-	db_close(db);
+	db_rollback(cx.db);
+	explicit_bzero(&u, sizeof(u));
+	ctx_end(&cx);
 	return rc;
 }
 
@@ -435,10 +446,11 @@ cmd_user(int argc, char **argv)
 int
 cmd_bootstrap_superadmin(int argc, char **argv)
 {
-	char h[B64URL_HMAC_LEN], id[UUID_LEN], *email;
-	int64_t now = clock_now(), n;
+	char h[B64URL_HMAC_LEN], id[UUID_LEN];
+	const char *email, *sa = role_name(ROLE_SUPERADMIN);
 	struct user u;
-	struct db *db;
+	struct ctx cx;
+	int64_t n;
 	int rc = EX_FAIL, found;
 	bool created = false;
 
@@ -446,55 +458,53 @@ cmd_bootstrap_superadmin(int argc, char **argv)
 		fprintf(stderr, "usage: ltcctl bootstrap-superadmin <email>\n");
 		return EX_USAGE;
 	}
-	if ((email = email_arg(argv[1])) == NULL)
+	ctx_begin(&cx);
+	if ((email = email_arg(&cx, argv[1])) == NULL) {
+		ctx_end(&cx);
 		return EX_USAGE;
-	if ((db = ctl_db(0)) == NULL) {
-		free(email);
-		return EX_FAIL;
 	}
+	memset(&u, 0, sizeof(u));
+	if ((cx.db = ctl_db(0)) == NULL)
+		goto out;
 	email_hmac(email, h);
-	if (db_begin(db) != DB_OK) {
+	if (db_begin(cx.db) != DB_OK) {
 		fprintf(stderr, "ltcctl: database busy\n");
 		goto out;
 	}
-	if ((n = user_count_active_superadmins(db)) != 0) {
+	if ((n = user_count_active_superadmins(cx.db)) != 0) {
 		fprintf(stderr, n > 0 ? "ltcctl: a superadmin already "
 		    "exists\n" : "ltcctl: database error\n");
-		db_rollback(db);
 		goto out;
 	}
-	if ((found = user_find_by_hmac(db, h, &u)) < 0) {
-		rollback_msg(db);
+	if ((found = user_find_by_hmac(&cx, h, &u)) < 0) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	if (found) {
 		snprintf(id, sizeof(id), "%s", u.user_id);
 		if (!user_active(&u)) {
 			fprintf(stderr, "ltcctl: the account is disabled\n");
-			user_free(&u);
-			db_rollback(db);
 			goto out;
 		}
-		user_free(&u);
 	} else {
-		if (!user_create(db, now, email, "superadmin", NULL, id) ||
-		    !cli_audit(db, "USER_CREATED_CLI", id,
-		    role_meta("superadmin"))) {
-			rollback_msg(db);
+		if (!account_create(&cx, email, sa, NULL, id) ||
+		    !cli_audit(cx.db, "USER_CREATED_CLI", id, role_meta(sa))) {
+			rollback_msg(cx.db);
 			goto out;
 		}
 		created = true;
 	}
-	if ((!created && !user_set_role(db, now, id, "superadmin")) ||
-	    !cli_audit(db, "BOOTSTRAP_SUPERADMIN", id, NULL) ||
-	    db_commit(db) != DB_OK) {
-		rollback_msg(db);
+	if ((!created && !user_set_role(&cx, id, sa)) ||
+	    !cli_audit(cx.db, "BOOTSTRAP_SUPERADMIN", id, NULL) ||
+	    db_commit(cx.db) != DB_OK) {
+		rollback_msg(cx.db);
 		goto out;
 	}
 	printf("%s\n", id);
 	rc = EX_OK;
 out:
-	free(email);
-	db_close(db);
+	db_rollback(cx.db);
+	explicit_bzero(&u, sizeof(u));
+	ctx_end(&cx);
 	return rc;
 }

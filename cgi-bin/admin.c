@@ -4,49 +4,57 @@
  *
  * Every route is ADM (moderators get role_not_allowed) without a consent
  * gate; approve and staff are superadmin-only, so an admin is refused by
- * the dispatcher before any step-up check. The step-up token is consumed
- * inside the action's transaction: every later failure rolls back and
- * leaves it unused. Free-text reasons are never stored or audited, only
- * reason_provided.
+ * the dispatcher before any step-up check. The writing routes run in the
+ * route's transaction (PF_WRITE): the step-up token is consumed inside
+ * it, so every later failure (an answer >= 400) rolls back and leaves it
+ * unused; only a refused step-up keeps its audit row. Free-text reasons
+ * are never stored or audited, only reason_provided.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "store/admin_users.h"
+#include "base/clock.h"
+#include "base/role.h"
+#include "domain/email.h"
 #include "http/app.h"
+#include "http/response.h"
+#include "http/valid.h"
 #include "store/audit.h"
 #include "store/business.h"
-#include "base/clock.h"
-#include "store/db.h"
-#include "http/response.h"
 #include "store/stepup.h"
-#include "http/valid.h"
+#include "store/user.h"
 
-#define MOD_BLOCK	"role_not_allowed"
-
-/* Rolls back whatever the route wrote (and the step-up use) and answers. */
-static void
-fail(struct req *r, int status, const char *detail)
-{
-	db_rollback(r->cx.db);
-	resp_detail(r, status, detail);
-}
-
-static void
-fail_db(struct req *r)
-{
-	db_rollback(r->cx.db);
-	resp_db_error(r);
-}
-
+/*
+ * The step-up check of api.md 14 inside the route's transaction. A
+ * refusal answers 403 and keeps its ADMIN_STEP_UP_FAILED row although
+ * the request fails. true: the token is consumed, go on.
+ */
 static bool
-commit(struct req *r)
+step_up(struct req *r, const char *scope)
 {
-	if (db_commit(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return false;
+	const char *h = req_header("HTTP_X_ADMIN_STEP_UP");
+	char *token = NULL;
+
+	if (h != NULL) {
+		token = arena_strdup(&r->cx.arena, h);
+		str_trim(token);
 	}
-	return true;
+	switch (stepup_use(&r->cx, scope, token)) {
+	case STEPUP_OK:
+		return true;
+	case STEPUP_MISSING:
+		req_keep_writes(r);
+		resp_detail(r, 403, "admin_step_up_required");
+		return false;
+	case STEPUP_INVALID:
+		req_keep_writes(r);
+		resp_detail(r, 403, "admin_step_up_invalid");
+		return false;
+	case STEPUP_ERROR:
+		break;
+	}
+	resp_db_error(r);
+	return false;
 }
 
 /* A path id longer than PATH_ID_MAX names nothing (README "ids"). */
@@ -82,24 +90,13 @@ trim_lower(struct req *r, const char *s)
 	return t;
 }
 
-static bool
-one_of(const char *s, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
-			return true;
-	return false;
-}
-
 /* ---- 14.1 GET /api/admin/users ------------------------------------- */
 
 static void
 users_list(struct req *r)
 {
 	char key[B64URL_HMAC_LEN];
-	const char *email;
+	const char *email, *norm = NULL;
 	int64_t limit = 200, offset = 0;
 	json_t *list;
 
@@ -107,14 +104,16 @@ users_list(struct req *r)
 	v_query_int(r, "offset", 0, INT64_MAX, &offset);
 	if (v_done(r))
 		return;
-	email = req_query(r, "email");
-	if (email != NULL && !admin_email_key(email, key)) {
+	/* The login rules: trim, ASCII-lowercase, the plausibility check. */
+	if ((email = req_query(r, "email")) != NULL &&
+	    (norm = email_accept(&r->cx.arena, email)) == NULL) {
 		/* Not a plausible address: nothing can match. */
 		resp_json(r, 200, json_array());
 		return;
 	}
-	list = admin_user_list(r->cx.db, email != NULL ? key : NULL, limit,
-	    offset);
+	if (norm != NULL)
+		email_hmac(norm, key);
+	list = user_list(r->cx.db, norm != NULL ? key : NULL, limit, offset);
 	if (list == NULL) {
 		resp_db_error(r);
 		return;
@@ -157,13 +156,9 @@ stepup_grant_post(struct req *r)
 		resp_detail(r, 400, "invalid_step_up_scope");
 		return;
 	}
-	if (db_begin(r->cx.db) != DB_OK) {
+	if (!stepup_grant(r->cx.db, r->cx.actor.user_id, scope, r->cx.now, ttl,
+	    token, &expires)) {
 		resp_db_error(r);
-		return;
-	}
-	if (!stepup_grant(r->cx.db, r->cx.actor.user_id, scope, r->cx.now, ttl, token,
-	    &expires)) {
-		fail_db(r);
 		return;
 	}
 	meta = json_object();
@@ -172,11 +167,10 @@ stepup_grant_post(struct req *r)
 	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADMIN_STEP_UP_GRANTED",
 	    .target_type = "USER", .target_id = r->cx.actor.user_id,
 	    .meta = meta })) {
-		fail_db(r);
+		explicit_bzero(token, sizeof(token));
+		resp_db_error(r);
 		return;
 	}
-	if (!commit(r))
-		return;
 	ts_api(expires, at);
 	o = json_object();
 	json_object_set_new(o, "ok", json_true());
@@ -196,71 +190,62 @@ stepup_grant_post(struct req *r)
 /*
  * Steps 4..7 of api.md 14.4 (and the order of 14.5): step-up, target
  * lookup, superadmin protection, last active superadmin; then the change
- * and its audit row in one transaction.
+ * and its audit row.
  */
 static void
 role_change(struct req *r, const char *new_role, const char *reason,
     const char *scope, const char *action)
 {
 	const char *uid = path_id(r, "user_id");
-	char old[33], status[16], at[TS_API_LEN];
 	bool actor_sa = r->cx.actor.role == ROLE_SUPERADMIN;
+	char at[TS_API_LEN];
+	struct user u;
 	json_t *meta, *o;
 	int rc;
 
-	if (db_begin(r->cx.db) != DB_OK) {
+	if (!step_up(r, scope))
+		return;
+	rc = uid != NULL ? user_find_by_id(&r->cx, uid, &u) : 0;
+	if (rc < 0) {
 		resp_db_error(r);
 		return;
 	}
-	if (!stepup_require(r, scope))
-		return;
-	rc = uid != NULL ? admin_user_get(r->cx.db, uid, old, status) : 0;
-	if (rc < 0) {
-		fail_db(r);
-		return;
-	}
 	if (rc == 0) {
-		fail(r, 404, "user_not_found");
+		resp_detail(r, 404, "user_not_found");
 		return;
 	}
-	if (strcmp(old, "superadmin") == 0 && !actor_sa) {
-		fail(r, 403, "superadmin_required");
+	explicit_bzero(u.password_hash, sizeof(u.password_hash));
+	if (role_parse(u.role) == ROLE_SUPERADMIN && !actor_sa) {
+		resp_detail(r, 403, "superadmin_required");
 		return;
 	}
-	if (strcmp(old, "superadmin") == 0 && strcmp(status, "active") == 0 &&
-	    strcmp(new_role, "superadmin") != 0) {
-		int64_t others = admin_superadmins_active(r->cx.db, uid);
-
-		if (others < 0) {
-			fail_db(r);
-			return;
-		}
-		if (others == 0) {
-			fail(r, 409, "last_superadmin");
-			return;
-		}
+	if (role_parse(new_role) != ROLE_SUPERADMIN &&
+	    (rc = user_is_last_superadmin(r->cx.db, uid)) != 0) {
+		if (rc < 0)
+			resp_db_error(r);
+		else
+			resp_detail(r, 409, "last_superadmin");
+		return;
 	}
-	if (!admin_user_set_role(r->cx.db, uid, new_role, r->cx.now)) {
-		fail_db(r);
+	if (!user_set_role(&r->cx, uid, new_role)) {
+		resp_db_error(r);
 		return;
 	}
 	meta = json_object();
-	json_object_set_new(meta, "old_role", json_string(old));
+	json_object_set_new(meta, "old_role", json_string(u.role));
 	json_object_set_new(meta, "new_role", json_string(new_role));
 	json_object_set_new(meta, "reason_provided",
 	    json_boolean(reason_provided(reason)));
 	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "USER", .target_id = uid, .meta = meta })) {
-		fail_db(r);
+		resp_db_error(r);
 		return;
 	}
-	if (!commit(r))
-		return;
 	ts_api(r->cx.now, at);
 	o = json_object();
 	json_object_set_new(o, "ok", json_true());
 	json_object_set_new(o, "user_id", json_string(uid));
-	json_object_set_new(o, "old_role", json_string(old));
+	json_object_set_new(o, "old_role", json_string(u.role));
 	json_object_set_new(o, "new_role", json_string(new_role));
 	json_object_set_new(o, "at", json_string(at));
 	resp_json(r, 200, o);
@@ -278,11 +263,11 @@ user_role_post(struct req *r)
 	if (v_done(r))
 		return;
 	role = trim_lower(r, role);
-	if (!one_of(role, admin_roles)) {
+	if (!role_assignable(role)) {
 		resp_detail(r, 400, "invalid_role");
 		return;
 	}
-	if (strcmp(role, "superadmin") == 0 &&
+	if (role_parse(role) == ROLE_SUPERADMIN &&
 	    r->cx.actor.role != ROLE_SUPERADMIN) {
 		resp_detail(r, 403, "superadmin_required");
 		return;
@@ -300,7 +285,7 @@ user_moderator_post(struct req *r)
 	reason = v_str(r, body, "body", "reason", 0, 0, 200);
 	if (v_done(r))
 		return;
-	role_change(r, "moderator", reason, "moderator_accredit",
+	role_change(r, role_name(ROLE_MODERATOR), reason, "moderator_accredit",
 	    "ADMIN_MODERATOR_ACCREDIT");
 }
 
@@ -336,20 +321,27 @@ static void
 business_answer(struct req *r, const char *id)
 {
 	struct business b;
-	int rc = business_find(r->cx.db, id, &b);
+	int rc = business_find(&r->cx, id, &b);
 
-	if (rc <= 0) {
-		if (rc < 0)
-			fail_db(r);
-		else {
-			db_rollback(r->cx.db);
-			resp_internal(r, "internal");
-		}
-		return;
-	}
-	if (commit(r))
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_internal(r, "internal");
+	else
 		resp_json(r, 200, business_out(&b));
-	business_free(&b);
+}
+
+/* Does the account exist? Answers 404 or the db error when not. */
+static bool
+account_known(struct req *r, const char *user_id)
+{
+	int rc = user_id != NULL ? user_exists(r->cx.db, user_id) : 0;
+
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "user_not_found");
+	return rc > 0;
 }
 
 static void
@@ -357,8 +349,7 @@ business_create(struct req *r)
 {
 	json_t *body;
 	const char *owner, *bid, *reason;
-	char role[33], status[16], fresh[UUID_LEN];
-	struct business b;
+	char fresh[UUID_LEN];
 	int rc;
 
 	body = v_body_object(r);
@@ -370,16 +361,10 @@ business_create(struct req *r)
 	reason = v_str(r, body, "body", "reason", 0, 0, 200);
 	if (v_done(r))
 		return;
-	if (db_begin(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return;
-	}
 	if (bid != NULL) {
 		/* An existing id is answered unchanged: no check, no audit. */
-		rc = business_find(r->cx.db, bid, &b);
-		business_free(&b);
-		if (rc < 0) {
-			fail_db(r);
+		if ((rc = business_exists(r->cx.db, bid)) < 0) {
+			resp_db_error(r);
 			return;
 		}
 		if (rc == 1) {
@@ -387,18 +372,10 @@ business_create(struct req *r)
 			return;
 		}
 	}
-	rc = admin_user_get(r->cx.db, owner, role, status);
-	if (rc < 0) {
-		fail_db(r);
+	if (!account_known(r, owner))
 		return;
-	}
-	if (rc == 0) {
-		fail(r, 404, "user_not_found");
-		return;
-	}
 	if (bid == NULL) {
 		if (!uuid4(fresh)) {
-			db_rollback(r->cx.db);
 			resp_internal(r, "internal");
 			return;
 		}
@@ -406,7 +383,7 @@ business_create(struct req *r)
 	}
 	if (!business_insert(r->cx.db, bid, owner, r->cx.now) ||
 	    !business_audit(r, "VIP_BUSINESS_CREATED", bid, 0, reason, true)) {
-		fail_db(r);
+		resp_db_error(r);
 		return;
 	}
 	business_answer(r, bid);
@@ -416,32 +393,26 @@ static void
 business_approve_post(struct req *r)
 {
 	const char *id = path_id(r, "business_id");
-	struct business b;
 	int64_t staff;
 	int rc;
 
 	/* No body: whatever was sent is ignored. */
-	if (db_begin(r->cx.db) != DB_OK) {
+	if (!step_up(r, "vip_business_approve"))
+		return;
+	rc = id != NULL ? business_exists(r->cx.db, id) : 0;
+	if (rc < 0) {
 		resp_db_error(r);
 		return;
 	}
-	if (!stepup_require(r, "vip_business_approve"))
-		return;
-	rc = id != NULL ? business_find(r->cx.db, id, &b) : 0;
-	if (rc < 0) {
-		fail_db(r);
-		return;
-	}
 	if (rc == 0) {
-		fail(r, 404, "business_not_found");
+		resp_detail(r, 404, "business_not_found");
 		return;
 	}
-	business_free(&b);
 	if (!business_approve(r->cx.db, id, r->cx.actor.user_id, r->cx.now) ||
 	    (staff = business_staff_count(r->cx.db, id)) < 0 ||
 	    !business_audit(r, "VIP_BUSINESS_APPROVED", id, staff, NULL,
 	    false)) {
-		fail_db(r);
+		resp_db_error(r);
 		return;
 	}
 	business_answer(r, id);
@@ -453,7 +424,7 @@ business_staff_post(struct req *r)
 	const char *id = path_id(r, "business_id");
 	const char *uid = path_id(r, "user_id");
 	const char *reason;
-	char role[33], status[16], at[TS_API_LEN];
+	char at[TS_API_LEN];
 	struct business b;
 	json_t *body, *o;
 	int64_t staff;
@@ -464,67 +435,52 @@ business_staff_post(struct req *r)
 	reason = v_str(r, body, "body", "reason", 0, 0, 200);
 	if (v_done(r))
 		return;
-	if (db_begin(r->cx.db) != DB_OK) {
+	if (!step_up(r, "vip_business_staff"))
+		return;
+	rc = id != NULL ? business_find(&r->cx, id, &b) : 0;
+	if (rc < 0) {
 		resp_db_error(r);
 		return;
 	}
-	if (!stepup_require(r, "vip_business_staff"))
-		return;
-	rc = id != NULL ? business_find(r->cx.db, id, &b) : 0;
-	if (rc < 0) {
-		fail_db(r);
-		return;
-	}
 	if (rc == 0) {
-		fail(r, 404, "business_not_found");
+		resp_detail(r, 404, "business_not_found");
 		return;
 	}
-	rc = uid != NULL ? admin_user_get(r->cx.db, uid, role, status) : 0;
-	if (rc <= 0) {
-		business_free(&b);
-		if (rc < 0)
-			fail_db(r);
-		else
-			fail(r, 404, "user_not_found");
+	if (!account_known(r, uid))
 		return;
-	}
 	if (b.approved_at == NULL) {
-		business_free(&b);
-		fail(r, 400, "business_not_approved");
+		resp_detail(r, 400, "business_not_approved");
 		return;
 	}
 	/* The owner and existing staff are a no-op success. */
 	noop = strcmp(b.owner_user_id, uid) == 0;
-	business_free(&b);
 	if (!noop) {
 		if ((rc = business_is_staff(r->cx.db, id, uid)) < 0) {
-			fail_db(r);
+			resp_db_error(r);
 			return;
 		}
 		noop = rc == 1;
 	}
 	if ((staff = business_staff_count(r->cx.db, id)) < 0) {
-		fail_db(r);
+		resp_db_error(r);
 		return;
 	}
 	if (!noop && staff >= BUSINESS_STAFF_MAX) {
-		fail(r, 409, "staff_limit_reached");
+		resp_detail(r, 409, "staff_limit_reached");
 		return;
 	}
 	if (!noop) {
 		if (!business_staff_add(r->cx.db, id, uid, r->cx.now)) {
-			fail_db(r);
+			resp_db_error(r);
 			return;
 		}
 		staff++;
 	}
 	if (!business_audit(r, noop ? "VIP_BUSINESS_STAFF_ADD_NOOP" :
 	    "VIP_BUSINESS_STAFF_ADDED", id, staff, reason, true)) {
-		fail_db(r);
+		resp_db_error(r);
 		return;
 	}
-	if (!commit(r))
-		return;
 	ts_api(r->cx.now, at);
 	o = json_object();
 	json_object_set_new(o, "ok", json_true());
@@ -535,19 +491,17 @@ business_staff_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/users", { R_ADM, MOD_BLOCK, 0 }, users_list },
-	{ "GET", "/vip-businesses", { R_ADM, MOD_BLOCK, 0 }, businesses_list },
-	{ "POST", "/step-up/grant", { R_ADM, MOD_BLOCK, 0 },
-	    stepup_grant_post },
-	{ "POST", "/users/{user_id}/role", { R_ADM, MOD_BLOCK, 0 },
-	    user_role_post },
-	{ "POST", "/users/{user_id}/moderator", { R_ADM, MOD_BLOCK, 0 },
+	{ "GET", "/users", POLICY_ADM, users_list },
+	{ "GET", "/vip-businesses", POLICY_ADM, businesses_list },
+	{ "POST", "/step-up/grant", POLICY_ADM_W, stepup_grant_post },
+	{ "POST", "/users/{user_id}/role", POLICY_ADM_W, user_role_post },
+	{ "POST", "/users/{user_id}/moderator", POLICY_ADM_W,
 	    user_moderator_post },
-	{ "POST", "/vip-businesses", { R_ADM, MOD_BLOCK, 0 }, business_create },
-	{ "POST", "/vip-businesses/{business_id}/approve",
-	    { R_SA, MOD_BLOCK, 0 }, business_approve_post },
-	{ "POST", "/vip-businesses/{business_id}/staff/{user_id}",
-	    { R_SA, MOD_BLOCK, 0 }, business_staff_post },
+	{ "POST", "/vip-businesses", POLICY_ADM_W, business_create },
+	{ "POST", "/vip-businesses/{business_id}/approve", POLICY_SA_W,
+	    business_approve_post },
+	{ "POST", "/vip-businesses/{business_id}/staff/{user_id}", POLICY_SA_W,
+	    business_staff_post },
 };
 
 int

@@ -1,24 +1,26 @@
 /*
- * auth: the /api/auth routes (api.md 3). Thin handlers: the 422 checks and the
- * answers live here, the flows in lib/auth.c, the stores in lib/.
- * Every auth route is open to moderators. The pre-session POSTs have no
- * session and therefore only the Origin/Referer check (PF_CSRF_ORIGIN).
+ * auth: the /api/auth routes (api.md 3). Thin handlers: the 422 checks and
+ * the answers live here, the flows in lib/domain/signin.c, the stores in
+ * lib/store/. Every auth route is open to moderators. The pre-session
+ * POSTs have no session and therefore only the Origin/Referer check
+ * (PF_CSRF_ORIGIN). verify, logout and consent write in the route's
+ * transaction; request, register, login and password hash or mail and
+ * run their atomic parts themselves (signin.h).
  */
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "http/app.h"
-#include "domain/signin.h"
 #include "base/clock.h"
 #include "base/config.h"
-#include "store/consent.h"
 #include "domain/email.h"
-#include "http/gate.h"
 #include "domain/password.h"
+#include "domain/signin.h"
+#include "http/app.h"
+#include "http/cookie.h"
 #include "http/response.h"
-#include "store/session.h"
 #include "http/valid.h"
+#include "store/acceptance.h"
+#include "store/session.h"
 
 #define CODE_MESSAGE \
 	"Wenn die E-Mail-Adresse g\xc3\xbcltig ist, wurde ein Code gesendet."
@@ -51,6 +53,10 @@ wipe_secrets(struct req *r, const char *const *vals, size_t nvals)
 static void
 answer_error(struct req *r, enum auth_result res, int64_t retry_after)
 {
+	/* A denial (400, 429) has recorded counts and audit rows: they stay. */
+	if (res == AR_INVALID || res == AR_EXPIRED || res == AR_LOCKED ||
+	    res == AR_RATE_LIMIT)
+		req_keep_writes(r);
 	switch (res) {
 	case AR_OK:
 		break;
@@ -123,7 +129,7 @@ code_route(struct req *r, bool reg)
 		wipe_secrets(r, NULL, 0);
 		return;
 	}
-	res = auth_request_code(r, email, pw, &ca);
+	res = auth_request_code(&r->cx, email, pw, &ca);
 	wipe_secrets(r, &pw, 1);
 	if (res != AR_OK) {
 		answer_error(r, res, 0);
@@ -167,9 +173,10 @@ post_verify(struct req *r)
 		wipe_secrets(r, NULL, 0);
 		return;
 	}
-	res = auth_verify(r, email, cid, otp, &s, &retry);
+	res = auth_verify(&r->cx, email, cid, otp, &s, &retry);
 	wipe_secrets(r, &otp, 1);
 	if (res != AR_OK) {
+		explicit_bzero(&s, sizeof(s));
 		answer_error(r, res, retry);
 		return;
 	}
@@ -191,9 +198,10 @@ post_login(struct req *r)
 		wipe_secrets(r, NULL, 0);
 		return;
 	}
-	res = auth_login(r, email, pw, &s, &retry);
+	res = auth_login(&r->cx, email, pw, &s, &retry);
 	wipe_secrets(r, &pw, 1);
 	if (res != AR_OK) {
+		explicit_bzero(&s, sizeof(s));
 		answer_error(r, res, retry);
 		return;
 	}
@@ -221,7 +229,7 @@ post_password(struct req *r)
 		wipe_secrets(r, NULL, 0);
 		return;
 	}
-	res = auth_password_change(r, npw, cpw, cid, otp, &retry);
+	res = auth_password_change(&r->cx, npw, cpw, cid, otp, &retry);
 	wipe_secrets(r, (const char *[]){ npw, cpw, otp }, 3);
 	if (res != AR_OK) {
 		answer_error(r, res, retry);
@@ -265,7 +273,7 @@ get_me(struct req *r)
 static void
 post_logout(struct req *r)
 {
-	enum auth_result res = auth_logout(r);
+	enum auth_result res = auth_logout(&r->cx);
 	json_t *j;
 
 	if (res != AR_OK) {
@@ -281,29 +289,25 @@ post_logout(struct req *r)
 static void
 get_consent(struct req *r)
 {
-	char *version, *at, *source, ts[TS_API_LEN];
+	const char *version, *at, *source;
 	json_t *j;
-	int c, rc;
+	int c;
 
-	if ((c = consent_complete(r, r->cx.actor.user_id)) < 0 ||
-	    (rc = consent_latest_terms(r->cx.db, r->cx.actor.user_id, &version, &at,
-	    &source)) < 0) {
+	if ((c = acceptance_complete(r->cx.db, r->cx.actor.user_id)) < 0 ||
+	    acceptance_latest_terms(&r->cx, r->cx.actor.user_id, &version, &at,
+	    &source) < 0) {
 		resp_db_error(r);
 		return;
 	}
 	j = json_object();
 	json_object_set_new(j, "required_version",
-	    json_string(consent_required_version(&r->cx.arena)));
+	    json_string(acceptance_required_version(&r->cx.arena)));
 	json_object_set_new(j, "has_required", json_boolean(c == 1));
 	json_object_set_new(j, "latest_version", version != NULL ?
 	    json_string(version) : json_null());
-	json_object_set_new(j, "latest_accepted_at", at != NULL &&
-	    ts_to_api(at, ts) ? json_string(ts) : json_null());
+	json_object_set_new(j, "latest_accepted_at", ts_json(at));
 	json_object_set_new(j, "latest_source", source != NULL ?
 	    json_string(source) : json_null());
-	free(version);
-	free(at);
-	free(source);
 	resp_json(r, 200, j);
 }
 
@@ -332,7 +336,7 @@ post_consent(struct req *r)
 	source = v_str(r, b, "body", "source", 0, 0, SIZE_MAX);
 	if (v_done(r))
 		return;
-	version = consent_required_version(&r->cx.arena);
+	version = acceptance_required_version(&r->cx.arena);
 	if (!truthy(json_object_get(b, "agb")) ||
 	    !truthy(json_object_get(b, "datenschutz"))) {
 		j = json_object();
@@ -341,7 +345,8 @@ post_consent(struct req *r)
 		resp_detail_obj(r, 400, j);
 		return;
 	}
-	if (!consent_accept_current(r, str_eq(source, "api") ? "api" : "ui")) {
+	if (!acceptance_record_current(&r->cx, str_eq(source, "api") ? "api" :
+	    "ui")) {
 		resp_db_error(r);
 		return;
 	}
@@ -354,19 +359,15 @@ post_consent(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "POST", "/request", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
-	    post_request },
-	{ "POST", "/verify", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
-	    post_verify },
-	{ "POST", "/register", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
-	    post_register },
-	{ "POST", "/login", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
-	    post_login },
-	{ "POST", "/password", { R_ANY, NULL, 0 }, post_password },
-	{ "GET", "/me", { R_ANY, NULL, 0 }, get_me },
-	{ "POST", "/logout", { R_ANY, NULL, PF_CLEAR_COOKIE }, post_logout },
-	{ "GET", "/consent", { R_ANY, NULL, PF_LEGACY_401 }, get_consent },
-	{ "POST", "/consent", { R_ANY, NULL, PF_LEGACY_401 }, post_consent },
+	{ "POST", "/request", POLICY_PRESESSION, post_request },
+	{ "POST", "/verify", POLICY_PRESESSION_W, post_verify },
+	{ "POST", "/register", POLICY_PRESESSION, post_register },
+	{ "POST", "/login", POLICY_PRESESSION, post_login },
+	{ "POST", "/password", POLICY_ANY, post_password },
+	{ "GET", "/me", POLICY_ANY, get_me },
+	{ "POST", "/logout", POLICY_ANY_LOGOUT, post_logout },
+	{ "GET", "/consent", POLICY_ANY_LEGACY, get_consent },
+	{ "POST", "/consent", POLICY_ANY_LEGACY_W, post_consent },
 };
 
 int

@@ -7,22 +7,19 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "http/app.h"
-#include "store/audit.h"
 #include "base/clock.h"
 #include "base/config.h"
-#include "store/consent.h"
-#include "store/db.h"
-#include "http/gate.h"
+#include "http/app.h"
 #include "http/response.h"
 #include "http/valid.h"
+#include "store/acceptance.h"
 
 static void
 get_current(struct req *r)
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "required", consent_required_json());
+	json_object_set_new(j, "required", acceptance_required_json());
 	resp_json(r, 200, j);
 }
 
@@ -32,14 +29,14 @@ get_status(struct req *r)
 	json_t *j, *accepted;
 	int c;
 
-	if ((c = consent_complete(r, r->cx.actor.user_id)) < 0 ||
-	    (accepted = consent_accepted_json(r->cx.db, r->cx.actor.user_id)) ==
+	if ((c = acceptance_complete(r->cx.db, r->cx.actor.user_id)) < 0 ||
+	    (accepted = acceptance_list_json(r->cx.db, r->cx.actor.user_id)) ==
 	    NULL) {
 		resp_db_error(r);
 		return;
 	}
 	j = json_object();
-	json_object_set_new(j, "required", consent_required_json());
+	json_object_set_new(j, "required", acceptance_required_json());
 	json_object_set_new(j, "accepted", accepted);
 	json_object_set_new(j, "is_complete", json_boolean(c == 1));
 	resp_json(r, 200, j);
@@ -134,11 +131,11 @@ check_items(struct req *r, struct item *it, size_t n)
 	return true;
 }
 
-/* Inserts the new rows and audits, in one transaction. */
+/* Inserts the new rows and audits, in the route's transaction. */
 static bool
 record(struct req *r, const struct item *it, size_t n)
 {
-	struct consent_item *ci;
+	struct acceptance_item *ci;
 	size_t i;
 
 	ci = arena_alloc(&r->cx.arena, (n > 0 ? n : 1) * sizeof(*ci));
@@ -148,7 +145,7 @@ record(struct req *r, const struct item *it, size_t n)
 		ci[i].source = it[i].source;
 		ci[i].accepted_at = it[i].at;
 	}
-	return consent_accept(r, ci, n);
+	return acceptance_record(&r->cx, ci, n);
 }
 
 static void
@@ -200,10 +197,9 @@ post_accept(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/current", { R_PUBLIC_ROUTE, "role_not_allowed", 0 },
-	    get_current },
-	{ "GET", "/status", { R_ANY, "role_not_allowed", 0 }, get_status },
-	{ "POST", "/accept", { R_ANY, "role_not_allowed", 0 }, post_accept },
+	{ "GET", "/current", POLICY_PUBLIC, get_current },
+	{ "GET", "/status", POLICY_ANY_NOMOD, get_status },
+	{ "POST", "/accept", POLICY_ANY_NOMOD_W, post_accept },
 };
 
 int

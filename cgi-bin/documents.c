@@ -28,6 +28,7 @@
 #include "domain/upload.h"
 #include "http/app.h"
 #include "http/multipart.h"
+#include "http/limit.h"
 #include "http/response.h"
 #include "http/valid.h"
 #include "store/audit.h"
@@ -374,24 +375,12 @@ upload(struct req *r)
 	struct link_field vid, eid;
 	struct mp_part *file = NULL;
 	struct mp_result mp;
-	int64_t retry = 0, clen;
+	int64_t clen;
 	const char *owner;
 	enum upload_type t;
 	size_t i, nfiles = 0;
 
-	/* 2. */
-	switch (rl_hit(r, arena_printf(&r->cx.arena, "rl:upload:user:%s",
-	    r->cx.actor.user_id), cfg.rl_upload_limit,
-	    cfg.rl_upload_window_seconds, &retry)) {
-	case RL_ALLOWED:
-		break;
-	case RL_LIMITED:
-		resp_rate_limited(r, "rate_limited", retry);
-		return;
-	case RL_ERROR:
-		resp_db_error(r);
-		return;
-	}
+	/* 2. is the route's declared rate limit (rate_upload). */
 	/* 3. Before a byte of the body is read. */
 	clen = req_content_length();
 	if (clen > cfg.upload_max_bytes + UPLOAD_OVERHEAD) {
@@ -714,12 +703,13 @@ delete(struct req *r)
 
 /*
  * api.md 1 rows 40-50: moderators get "forbidden" here. The upload
- * decides its own 413 (after its 429) and, like the rescan, holds no
- * request transaction (see the top of this file).
+ * declares its rate limit, decides its own 413 (the upload bound) and,
+ * like the rescan, holds no request transaction (see the top of this
+ * file).
  */
 #define P_OWN		{ R_OWN, "forbidden", PF_CONSENT }
 #define P_OWN_W		{ R_OWN, "forbidden", PF_CONSENT | PF_WRITE }
-#define P_UPLOAD	{ R_OWN, "forbidden", PF_CONSENT | PF_LATE_413 }
+#define P_UPLOAD	{ R_OWN, "forbidden", PF_CONSENT | PF_UPLOAD, &rate_upload }
 #define P_ADM		{ R_ADM, "forbidden", 0 }
 #define P_ADM_W		{ R_ADM, "forbidden", PF_WRITE }
 

@@ -17,7 +17,7 @@ health_get(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, health_get },
+	{ "GET", "/", POLICY_PUBLIC, health_get },
 };
 
 int

@@ -11,7 +11,6 @@
 #include "base/config.h"
 #include "http/html.h"
 #include "http/page.h"
-#include "store/ratelimit.h"
 #include "http/response.h"
 #include "domain/ampel.h"
 #include "domain/trustsummary.h"
@@ -21,14 +20,6 @@ public_qr(struct req *r)
 {
 	json_t *j;
 
-	if (!rl_allow_ip(r, "rl:qr:ip:", cfg.rl_qr_limit,
-	    cfg.rl_qr_window_seconds, "rate_limited"))
-		return;
-	/* PF_LATE_413: the rate limit is step 7, 413 step 8. */
-	if (req_content_length() > cfg.json_max_bytes) {
-		resp_detail(r, 413, "too_large");
-		return;
-	}
 	/* Unknown, malformed and deleted ids all get the unknown answer. */
 	if ((j = trustsummary_public(&r->cx,
 	    req_param(r, "vehicle_id"))) == NULL) {
@@ -61,10 +52,9 @@ public_site(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/qr/{vehicle_id}",
-	    { R_PUBLIC_ROUTE, "role_not_allowed", PF_LATE_413 }, public_qr },
-	{ "GET", "/site", { R_PUBLIC_ROUTE, "role_not_allowed", 0 },
-	    public_site },
+	/* rl:qr:ip: is counted by the dispatcher (check 7, before 413). */
+	{ "GET", "/qr/{vehicle_id}", POLICY_PUBLIC_QR, public_qr },
+	{ "GET", "/site", POLICY_PUBLIC, public_site },
 };
 
 int

@@ -16,7 +16,6 @@
 #include "base/config.h"
 #include "http/html.h"
 #include "http/page.h"
-#include "store/ratelimit.h"
 #include "http/response.h"
 #include "domain/ampel.h"
 #include "domain/trustsummary.h"
@@ -78,14 +77,6 @@ qr_show(struct req *r)
 	const json_t *veh;
 	json_t *j;
 
-	if (!rl_allow_ip(r, "rl:qr:ip:", cfg.rl_qr_limit,
-	    cfg.rl_qr_window_seconds, "rate_limited"))
-		return;
-	/* PF_LATE_413: 429 comes first (README check order 7, 8). */
-	if (req_content_length() > cfg.json_max_bytes) {
-		resp_detail(r, 413, "too_large");
-		return;
-	}
 	if ((j = trustsummary_public(&r->cx,
 	    req_param(r, "vehicle_id"))) == NULL) {
 		resp_db_error(r);
@@ -183,9 +174,9 @@ qr_lookup(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/qr", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, qr_lookup },
-	{ "GET", "/qr/{vehicle_id}",
-	    { R_PUBLIC_ROUTE, "role_not_allowed", PF_LATE_413 }, qr_show },
+	{ "GET", "/qr", POLICY_PUBLIC, qr_lookup },
+	/* Shares rl:qr:ip: with the API; the 429 is the German page. */
+	{ "GET", "/qr/{vehicle_id}", POLICY_PUBLIC_QR, qr_show },
 };
 
 int

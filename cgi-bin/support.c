@@ -23,6 +23,7 @@
 #include "domain/email.h"
 #include "http/app.h"
 #include "http/html.h"
+#include "http/limit.h"
 #include "http/page.h"
 #include "http/response.h"
 #include "http/valid.h"
@@ -211,39 +212,6 @@ contact_form(struct req *r, const struct kvlist *kv,
 /* ---- POST /api/support/feedback ------------------------------------ */
 
 /*
- * The rate limits of domain.md 16, step 7: the IP key first; with an
- * actor then the user key, which a request refused by it still counts
- * against the IP key. False when the refusal was answered.
- */
-static bool
-feedback_limits(struct req *r)
-{
-	const char *key;
-	int64_t retry = 0;
-
-	if (!rl_allow_ip(r, "rl:support:ip:", cfg.rl_support_ip_limit,
-	    cfg.rl_support_window_seconds, "rate_limited"))
-		return false;
-	if (r->cx.actor.kind == AUTH_NONE)
-		return true;
-	key = arena_printf(&r->cx.arena, "rl:support:user:%s",
-	    r->cx.actor.user_id);
-	switch (rl_hit(r, key, cfg.rl_support_user_limit,
-	    cfg.rl_support_window_seconds, &retry)) {
-	case RL_ALLOWED:
-		return true;
-	case RL_LIMITED:
-		req_keep_writes(r);
-		resp_rate_limited(r, "rate_limited", retry);
-		return false;
-	case RL_ERROR:
-		break;
-	}
-	resp_db_error(r);
-	return false;
-}
-
-/*
  * The form body as a JSON object of its four fields, so one set of
  * checks serves both kinds of post. NULL when the body is malformed.
  */
@@ -312,15 +280,10 @@ feedback(struct req *r)
 	char id[UUID_LEN];
 	json_t *b, *meta, *owned = NULL;
 
-	/* Check order of api.md 16a: 429, 413 / 422, honeypot, store. */
-	if (!feedback_limits(r))
-		return;
-	/* From here on every refusal keeps the counted hits. */
-	if (req_content_length() > cfg.json_max_bytes) {
-		req_keep_writes(r);
-		resp_detail(r, 413, "too_large");
-		return;
-	}
+	/*
+	 * Check order of api.md 16a: 429 (the route's declared limits,
+	 * counted on their own), 413 (the dispatcher), 422, honeypot, store.
+	 */
 	if (form) {
 		if ((b = owned = form_object(r, &kv)) == NULL) {
 			req_keep_writes(r);
@@ -509,12 +472,12 @@ inbox_update(struct req *r)
 
 /*
  * feedback: anyone but a moderator; CSRF is the Origin/Referer check only
- * (the static form carries no token); the handler answers 413 after its
- * 429.
+ * (the static form carries no token); the IP and user limits are
+ * declared (rate_support).
  */
 static const struct route routes[] = {
 	{ "POST", "/feedback", { R_PUBLIC_ROUTE, "role_not_allowed",
-	    PF_CSRF_ORIGIN | PF_LATE_413 | PF_WRITE }, feedback },
+	    PF_CSRF_ORIGIN | PF_WRITE, &rate_support }, feedback },
 	{ "GET", "/admin/messages", POLICY_ADM, inbox_list },
 	{ "POST", "/admin/messages/{message_id}", POLICY_ADM_W, inbox_update },
 };

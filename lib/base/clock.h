@@ -27,7 +27,10 @@ void	 ts_api(int64_t, char out[TS_API_LEN]);
 void	 ts_compact(int64_t, char out[17]);
 /* Storage or any accepted input form -> API form; false if unparsable. */
 bool	 ts_to_api(const char *, char out[TS_API_LEN]);
-/* A stored timestamp as its API string; JSON null for NULL or unparsable. */
+/*
+ * A stored timestamp as the JSON value of an answer: the API form, or
+ * JSON null for NULL or an unparsable value. New reference.
+ */
 json_t	*ts_json(const char *stored);
 
 /*

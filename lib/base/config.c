@@ -1,10 +1,12 @@
 /* config.c: see config.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/config.h"
@@ -151,26 +153,48 @@ parse_bool(const char *v, bool *out)
 	return false;
 }
 
+/*
+ * Every string of the configuration is wiped before it is freed: the
+ * secrets (secret_key, secret_key_previous) pass through raw[], cfg and
+ * the read buffers, and wiping all of them needs no list of which.
+ */
+static void
+sfree(char *p)
+{
+	if (p != NULL)
+		explicit_bzero(p, strlen(p));
+	free(p);
+}
+
 /* Raw values by key index; file first, then environment. */
 static char *raw[NKEYS];
 
 static void
 set_raw(size_t i, const char *v)
 {
-	free(raw[i]);
+	sfree(raw[i]);
 	raw[i] = xstrdup(v);
 }
 
+/*
+ * The file may hold secret_key: stdio reads it through a buffer of ours
+ * (not one it allocates and frees unwiped), and both buffers are wiped
+ * before returning.
+ */
 static void
 read_file(const char *path, void (*report)(const char *, const char *))
 {
 	static bool warned;
-	char line[8192];
+	char line[8192], iobuf[BUFSIZ];
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (f == NULL)
 		return;
+	if (setvbuf(f, iobuf, _IOFBF, sizeof(iobuf)) != 0) {
+		fclose(f);
+		return;
+	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *eq, *k, *v;
 		const struct key *key;
@@ -202,24 +226,37 @@ read_file(const char *path, void (*report)(const char *, const char *))
 	}
 	warned = true;
 	fclose(f);
+	explicit_bzero(line, sizeof(line));
+	explicit_bzero(iobuf, sizeof(iobuf));
 }
 
+/* The secret file through read(2): no stdio buffer holds a copy. */
 static char *
 read_secret_file(const char *path)
 {
-	char buf[4096];
-	size_t n;
-	FILE *f;
+	char buf[4096], *s = NULL;
+	size_t n = 0;
+	ssize_t got = 0;
+	int fd;
 
-	f = fopen(path, "r");
-	if (f == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	return xstrndup(buf, n);
+	while (n < sizeof(buf) - 1) {
+		got = read(fd, buf + n, sizeof(buf) - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (got >= 0 || n > 0) {
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			n--;
+		s = xstrndup(buf, n);
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return s;
 }
 
 void
@@ -231,15 +268,13 @@ config_free(void)
 		if (keys[i].type == K_STR) {
 			char **p = (char **)((char *)&cfg + keys[i].off);
 
-			if (*p != NULL && i == 1)
-				explicit_bzero(*p, strlen(*p));
-			free(*p);
+			sfree(*p);
 			*p = NULL;
 		}
-		free(raw[i]);
+		sfree(raw[i]);
 		raw[i] = NULL;
 	}
-	free(cfg.conf_path);
+	sfree(cfg.conf_path);
 	cfg.conf_path = NULL;
 	crypto_set_secret(NULL, 0);
 }
@@ -352,7 +387,7 @@ config_load(void (*report)(const char *, const char *))
 
 	/* Secret: env/conf secret_key, else secret_key_file (security.md 1.1). */
 	if (cfg.secret_key == NULL || cfg.secret_key[0] == '\0') {
-		free(cfg.secret_key);
+		sfree(cfg.secret_key);
 		cfg.secret_key = NULL;
 		if (cfg.secret_key_file != NULL && cfg.secret_key_file[0] != '\0')
 			cfg.secret_key = read_secret_file(cfg.secret_key_file);

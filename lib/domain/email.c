@@ -25,6 +25,9 @@ email_plausible(const char *s)
 		/* Printable ASCII without the space: 0x21..0x7e. */
 		if (c <= 0x20 || c >= 0x7f)
 			return false;
+		/* A header would read these as a list, group or comment. */
+		if (strchr("(),:;<>[]\\\"", c) != NULL)
+			return false;
 		if (c == '@') {
 			if (at != NULL)
 				return false;
@@ -32,6 +35,21 @@ email_plausible(const char *s)
 		}
 	}
 	return at != NULL && at != s && at[1] != '\0';
+}
+
+const char *
+email_accept(struct arena *a, const char *raw)
+{
+	const char *s;
+	size_t n;
+
+	if (raw == NULL)
+		return NULL;
+	s = email_normalise(a, raw);
+	/* Plausible means ASCII: bytes are code points. */
+	n = strlen(s);
+	return n >= EMAIL_MIN && n <= EMAIL_MAX && email_plausible(s) ? s :
+	    NULL;
 }
 
 void

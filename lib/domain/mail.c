@@ -59,6 +59,21 @@ header_value(struct buf *b, const char *name, const char *v)
 	buf_putc(b, '\n');
 }
 
+/* One address, nothing a header parser could split or extend. */
+static bool
+single_address(const char *to)
+{
+	const char *p;
+
+	if (to == NULL || *to == '\0')
+		return false;
+	for (p = to; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f ||
+		    strchr("(),:;<>[]\\\"", *p) != NULL)
+			return false;
+	return true;
+}
+
 char *
 mail_compose(const char *to, const char *purpose, const char *otp,
     const char *id, int64_t now)
@@ -67,6 +82,10 @@ mail_compose(const char *to, const char *purpose, const char *otp,
 	struct buf b = { 0 };
 	char mid[UUID_LEN];
 
+	if (!single_address(to)) {
+		log_line("ERROR", "mail", "recipient refused");
+		return NULL;
+	}
 	if (!uuid4(mid))
 		return NULL;
 	header_value(&b, "From", cfg.mail_from);
@@ -109,9 +128,12 @@ write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* <outbox_dir>/<YYYYMMDDTHHMMSSZ>-<challenge_id>.eml, mode 0600. */
+/*
+ * <outbox_dir>/<YYYYMMDDTHHMMSSZ>-<challenge_id>.eml, mode 0600; with dry
+ * the same steps end in /dev/null.
+ */
 static bool
-to_outbox(const char *msg, const char *id, int64_t now)
+to_outbox(const char *msg, const char *id, int64_t now, bool dry)
 {
 	char ts[17], *path;
 	bool ok;
@@ -121,11 +143,14 @@ to_outbox(const char *msg, const char *id, int64_t now)
 		return false;
 	ts_compact(now, ts);
 	path = xasprintf("%s/%s-%s.eml", cfg.outbox_dir, ts, id);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (dry)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	free(path);
 	if (fd < 0)
 		return false;
-	ok = fchmod(fd, 0600) == 0 && write_all(fd, msg, strlen(msg));
+	ok = (dry || fchmod(fd, 0600) == 0) && write_all(fd, msg, strlen(msg));
 	return close(fd) == 0 && ok;
 }
 
@@ -218,11 +243,26 @@ mail_send_code(const char *to, const char *purpose, const char *otp,
 		if (!ok)
 			log_line("ERROR", "mail", "mail_command failed");
 	} else {
-		ok = to_outbox(msg, id, now);
+		ok = to_outbox(msg, id, now, false);
 		if (!ok)
 			log_line("ERROR", "mail", "outbox not writable");
 	}
 	explicit_bzero(msg, strlen(msg));
 	free(msg);
 	return ok;
+}
+
+void
+mail_dry_run(const char *to, const char *purpose, const char *otp,
+    const char *id, int64_t now)
+{
+	char *msg;
+
+	if ((msg = mail_compose(to, purpose, otp, id, now)) == NULL)
+		return;
+	if ((cfg.mail_command == NULL || cfg.mail_command[0] == '\0') &&
+	    cfg.env != ENV_PROD)
+		to_outbox(msg, id, now, true);
+	explicit_bzero(msg, strlen(msg));
+	free(msg);
 }

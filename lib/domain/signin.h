@@ -5,8 +5,16 @@
  * bootstrap rule and every audit row of domain.md 14 for them.
  *
  * Addresses passed in are already normalised (email_normalise()); the
- * caller has done the 422 checks. Every flow commits its own writes,
- * denials included; on AR_DB the caller answers resp_db_error().
+ * caller has done the 422 checks and cx->ip_hmac is set. On AR_DB the
+ * caller answers the database error (db_status() tells which).
+ *
+ * Transactions. verify and logout run in the route's transaction
+ * (PF_WRITE); their denials (AR_INVALID, AR_EXPIRED, AR_LOCKED,
+ * AR_RATE_LIMIT) have written counts and audit rows that must stay, so
+ * the caller keeps the writes. request, register, login and password
+ * hash with scrypt or send a mail, which must not happen under the write
+ * lock: their routes hold no transaction and the flows run each part
+ * that must be atomic in a db_atomic() of its own.
  */
 #ifndef LTC_SIGNIN_H
 #define LTC_SIGNIN_H
@@ -16,8 +24,9 @@
 
 #include <jansson.h>
 
+#include "base/crypto.h"
 #include "store/challenge.h"
-#include "http/request.h"
+#include "store/ctx.h"
 
 enum auth_result {
 	AR_OK,
@@ -26,7 +35,7 @@ enum auth_result {
 	AR_LOCKED,	/* 429 LOCKED, Retry-After = retry_after */
 	AR_RATE_LIMIT,	/* 429 RATE_LIMIT, Retry-After = retry_after */
 	AR_BUSY,	/* 503 busy: no scrypt slot within 5 s */
-	AR_DB,		/* database error: resp_db_error() */
+	AR_DB,		/* database error */
 	AR_ERROR,	/* 500 internal_error */
 };
 
@@ -49,30 +58,36 @@ struct auth_session {
  * /auth/request (password NULL) and /auth/register: the silent rate
  * limits, the disabled-account rule, the challenge, the mail after the
  * commit. Known, unknown, disabled and limited addresses all give AR_OK
- * with a challenge id; only AR_BUSY/AR_DB/AR_ERROR differ.
+ * with a challenge id; only AR_BUSY/AR_DB/AR_ERROR differ. Known,
+ * unknown and disabled addresses take the same steps.
  */
-enum auth_result auth_request_code(struct req *, const char *email,
+enum auth_result auth_request_code(struct ctx *, const char *email,
 	    const char *password, struct code_answer *);
 
 /* /auth/verify: code -> session (creates the account if needed). */
-enum auth_result auth_verify(struct req *, const char *email,
+enum auth_result auth_verify(struct ctx *, const char *email,
 	    const char *challenge_id, const char *otp, struct auth_session *,
 	    int64_t *retry_after);
 
-/* /auth/login: password -> session. */
-enum auth_result auth_login(struct req *, const char *email,
+/*
+ * /auth/login: password -> session. Both failure counters are checked
+ * and counted in one transaction before any scrypt work; a success takes
+ * the counts back (and deletes the address's counter).
+ */
+enum auth_result auth_login(struct ctx *, const char *email,
 	    const char *password, struct auth_session *, int64_t *retry_after);
 
 /*
  * /auth/password for the session actor: proof by current_password, or
  * else by challenge_id + otp of a login code for the actor's address.
+ * The failure counters work as for login.
  */
-enum auth_result auth_password_change(struct req *, const char *new_password,
+enum auth_result auth_password_change(struct ctx *, const char *new_password,
 	    const char *current_password, const char *challenge_id,
 	    const char *otp, int64_t *retry_after);
 
 /* Revokes the presented session (reason logout); no-op for dev actors. */
-enum auth_result auth_logout(struct req *);
+enum auth_result auth_logout(struct ctx *);
 
 /* The session answer of api.md 3 (new reference). */
 json_t	*auth_session_json(const struct auth_session *);

@@ -9,6 +9,7 @@
 #include "base/config.h"
 #include "store/db.h"
 #include "http/gate.h"
+#include "http/limit.h"
 #include "base/log.h"
 #include "http/reqlog.h"
 #include "http/response.h"
@@ -76,6 +77,8 @@ preflight(struct req *r)
 	}
 	log_open();
 	r->cx.now = clock_now();
+	/* Needs the secret; stores and flows read it from the context. */
+	req_ip_hmac(r, r->cx.ip_hmac);
 	if (maintenance_on()) {
 		resp_detail(r, 503, "maintenance");
 		resp_header(r, "Retry-After", "60");
@@ -156,10 +159,12 @@ dispatch(struct req *r, const struct app *app)
 	if (!gate_authorize(r, &rt->policy))
 		return;
 
+	/* A declared rate limit is check 7, before 413 and 422 (README). */
+	if (rt->policy.rate != NULL && !limit_pass(r, rt->policy.rate))
+		return;
 	/* 413 before any body byte is read (README "Request bodies"). */
 	limit = cfg.json_max_bytes;
-	if (!(rt->policy.flags & PF_LATE_413) &&
-	    req_content_length() > limit) {
+	if (!(rt->policy.flags & PF_UPLOAD) && req_content_length() > limit) {
 		resp_detail(r, 413, "too_large");
 		return;
 	}

@@ -3,7 +3,8 @@
  *
  *   config -> maintenance -> database -> schema -> route (404/405)
  *   -> actor -> 401 -> CSRF -> moderator/role 403 -> consent
- *   -> 413 -> query 422 -> handler -> response -> log line
+ *   -> declared rate limit 429 -> 413 -> query 422 -> handler
+ *   -> response -> log line
  *
  * A CGI's main() is its route table plus app_run().
  */

@@ -2,11 +2,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/audit.h"
 #include "base/config.h"
-#include "store/db.h"
+#include "http/cookie.h"
 #include "http/gate.h"
 #include "http/response.h"
+#include "store/acceptance.h"
+#include "store/audit.h"
+#include "store/db.h"
 #include "store/session.h"
 
 static bool
@@ -62,10 +64,11 @@ gate_resolve_actor(struct req *r)
 
 			while (*t == ' ')
 				t++;
-			session_resolve(r, t, AUTH_BEARER);
+			session_resolve(&r->cx, t, AUTH_BEARER);
 		}
 	} else if (req_cookie(r, "ltc_session") != NULL)
-		session_resolve(r, req_cookie(r, "ltc_session"), AUTH_COOKIE);
+		session_resolve(&r->cx, req_cookie(r, "ltc_session"),
+		    AUTH_COOKIE);
 	if (r->cx.actor.kind == AUTH_NONE && cfg.dev_headers &&
 	    !dev_actor(r, "HTTP_X_ROLE", "HTTP_X_USER_ID"))
 		dev_actor(r, "HTTP_X_LTC_ROLE", "HTTP_X_LTC_UID");
@@ -136,18 +139,6 @@ csrf_refuse(struct req *r)
 	resp_detail(r, 403, "csrf_failed");
 }
 
-int
-consent_complete(struct req *r, const char *user_id)
-{
-	int64_t n = db_scalar(r->cx.db, "SELECT count(DISTINCT doc_type) FROM "
-	    "consent_acceptances WHERE user_id = ? AND ((doc_type = 'terms' "
-	    "AND doc_version = ?) OR (doc_type = 'privacy' AND "
-	    "doc_version = ?))", "sss", user_id, cfg.terms_version,
-	    cfg.privacy_version);
-
-	return n < 0 ? -1 : n == 2;
-}
-
 static bool
 unsafe_method(const char *m)
 {
@@ -203,7 +194,7 @@ gate_authorize(struct req *r, const struct policy *p)
 		return false;
 	}
 	if (p->flags & PF_CONSENT) {
-		c = consent_complete(r, a->user_id);
+		c = acceptance_complete(r->cx.db, a->user_id);
 		if (c < 0) {
 			resp_db_error(r);
 			return false;

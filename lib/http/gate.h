@@ -22,7 +22,5 @@ bool	 csrf_origin_ok(struct req *);
 bool	 csrf_proof_ok(struct req *, const char *token);
 /* Answers 403 csrf_failed and audits ACCESS_DENIED/CSRF. */
 void	 csrf_refuse(struct req *);
-/* Is the actor consent-complete for the current versions? -1 on error. */
-int	 consent_complete(struct req *, const char *user_id);
 
 #endif

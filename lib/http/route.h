@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "http/limit.h"
 #include "http/request.h"
 
 /* Role bits for policy.roles. */
@@ -30,7 +31,6 @@
 /* policy.flags */
 #define PF_CONSENT	0x01	/* consent gate applies */
 #define PF_CSRF_ORIGIN	0x02	/* pre-session POST: only the Origin check */
-#define PF_LATE_413	0x04	/* handler decides 413 (after its 429) */
 #define PF_LEGACY_401	0x08	/* 401 as {"detail":{"code":"unauthenticated"}} */
 #define PF_CLEAR_COOKIE	0x10	/* 401 clears a sent ltc_session cookie */
 /*
@@ -41,11 +41,18 @@
  * begin, commit or roll back themselves.
  */
 #define PF_WRITE	0x20
+/*
+ * A multipart upload: the body bound is the upload size the handler
+ * checks (api.md 9.1 step 3), not the JSON bound of the dispatcher.
+ */
+#define PF_UPLOAD	0x40
 
 struct policy {
 	unsigned	 roles;		/* RB() bits; 0 = undeclared = refused */
 	const char	*mod_detail;	/* moderator 403 detail; NULL = allowed */
 	unsigned	 flags;
+	/* Counted after the gate, before 413 and the query (may be NULL). */
+	const struct rate_rule *rate;
 };
 
 /* The product routes' common policies (api.md 1): moderators refused. */
@@ -55,6 +62,23 @@ struct policy {
 #define POLICY_ADM_W		{ R_ADM, "role_not_allowed", PF_WRITE }
 #define POLICY_ADM_CONSENT_W	{ R_ADM, "role_not_allowed", PF_CONSENT | PF_WRITE }
 #define POLICY_SALE_CONSENT_W	{ R_SALE, "role_not_allowed", PF_CONSENT | PF_WRITE }
+#define POLICY_SA_W		{ R_SA, "role_not_allowed", PF_WRITE }
+/* "none" and "ANY" routes that refuse moderators (health, consent, public). */
+#define POLICY_PUBLIC		{ R_PUBLIC_ROUTE, "role_not_allowed", 0 }
+#define POLICY_PUBLIC_QR	{ R_PUBLIC_ROUTE, "role_not_allowed", 0, &rate_qr }
+#define POLICY_ANY_NOMOD	{ R_ANY, "role_not_allowed", 0 }
+#define POLICY_ANY_NOMOD_W	{ R_ANY, "role_not_allowed", PF_WRITE }
+/*
+ * The /api/auth routes, open to moderators (api.md 3). The pre-session
+ * POSTs have only the Origin check; the _W ones write in the route's
+ * transaction, the others (scrypt, mail) use db_atomic() for their parts.
+ */
+#define POLICY_PRESESSION	{ R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN }
+#define POLICY_PRESESSION_W	{ R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN | PF_WRITE }
+#define POLICY_ANY		{ R_ANY, NULL, 0 }
+#define POLICY_ANY_LOGOUT	{ R_ANY, NULL, PF_CLEAR_COOKIE | PF_WRITE }
+#define POLICY_ANY_LEGACY	{ R_ANY, NULL, PF_LEGACY_401 }
+#define POLICY_ANY_LEGACY_W	{ R_ANY, NULL, PF_LEGACY_401 | PF_WRITE }
 
 typedef void (*handler_fn)(struct req *);
 

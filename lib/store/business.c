@@ -1,5 +1,4 @@
 /* business.c: see business.h. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "store/business.h"
@@ -10,42 +9,45 @@
 #define BUSINESS_COLS "business_id, owner_user_id, created_at, approved_at, " \
 	"approved_by_user_id"
 
+/* The row under the cursor; a NULL arena borrows the column texts. */
 static void
-fill(struct db_stmt *st, struct business *b)
+fill(struct db_stmt *st, struct arena *a, struct business *b)
 {
-	b->business_id = db_dup(st, 0);
-	b->owner_user_id = db_dup(st, 1);
-	b->created_at = db_dup(st, 2);
-	b->approved_at = db_dup(st, 3);
-	b->approved_by_user_id = db_dup(st, 4);
-}
+	const char *c[5];
+	int i;
 
-void
-business_free(struct business *b)
-{
-	free(b->business_id);
-	free(b->owner_user_id);
-	free(b->created_at);
-	free(b->approved_at);
-	free(b->approved_by_user_id);
-	memset(b, 0, sizeof(*b));
+	for (i = 0; i < 5; i++)
+		c[i] = a != NULL ? arena_strdup(a, db_text(st, i)) :
+		    db_text(st, i);
+	b->business_id = c[0];
+	b->owner_user_id = c[1];
+	b->created_at = c[2];
+	b->approved_at = c[3];
+	b->approved_by_user_id = c[4];
 }
 
 int
-business_find(struct db *db, const char *id, struct business *b)
+business_find(struct ctx *cx, const char *id, struct business *b)
 {
 	struct db_stmt *st;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
-	st = db_prep(db, "SELECT " BUSINESS_COLS " FROM vip_businesses "
+	st = db_prep(cx->db, "SELECT " BUSINESS_COLS " FROM vip_businesses "
 	    "WHERE business_id = ?", "s", id);
 	if (st == NULL)
 		return -1;
 	if ((rc = db_step(st)) == 1)
-		fill(st, b);
+		fill(st, &cx->arena, b);
 	db_finalize(st);
 	return rc;
+}
+
+int
+business_exists(struct db *db, const char *id)
+{
+	return (int)db_scalar(db, "SELECT count(*) FROM vip_businesses WHERE "
+	    "business_id = ?", "s", id);
 }
 
 bool
@@ -161,17 +163,17 @@ business_list(struct db *db)
 		return NULL;
 	a = json_array();
 	while ((rc = db_step(st)) == 1) {
-		struct business b = { 0 };
+		struct business b;
 		json_t *o = json_object();
 
-		fill(st, &b);
+		/* Borrowed texts: used before the next step. */
+		fill(st, NULL, &b);
 		set_fields(o, &b);
 		json_array_append_new(a, o);
-		if (!add_staff(db, o, b.business_id))
+		if (!add_staff(db, o, b.business_id)) {
 			rc = -1;
-		business_free(&b);
-		if (rc < 0)
 			break;
+		}
 	}
 	db_finalize(st);
 	if (rc < 0) {

@@ -6,26 +6,30 @@
 #ifndef LTC_BUSINESS_H
 #define LTC_BUSINESS_H
 
-#include "store/db.h"
-
 #include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
+#include "store/ctx.h"
+#include "store/db.h"
+
 #define BUSINESS_STAFF_MAX	2	/* the owner does not count */
 
+/* A row; its strings are owned by the context's arena. */
 struct business {
-	char	*business_id;
-	char	*owner_user_id;
-	char	*created_at;		/* storage format */
-	char	*approved_at;		/* NULL until approved */
-	char	*approved_by_user_id;
+	const char *business_id;
+	const char *owner_user_id;
+	const char *created_at;		/* storage format */
+	const char *approved_at;	/* NULL until approved */
+	const char *approved_by_user_id;
 };
 
-/* 1 found, 0 unknown, -1 database error. Free b with business_free. */
-int	 business_find(struct db *, const char *business_id, struct business *);
-void	 business_free(struct business *);
+/* 1 found, 0 unknown, -1 database error. */
+int	 business_find(struct ctx *, const char *business_id,
+	    struct business *);
+/* Does the business exist? 1 yes, 0 no, -1 database error. */
+int	 business_exists(struct db *, const char *business_id);
 
 bool	 business_insert(struct db *, const char *business_id,
 	    const char *owner_user_id, int64_t now);

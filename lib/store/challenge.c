@@ -1,13 +1,11 @@
 /* challenge.c: see challenge.h. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "store/challenge.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "store/challenge.h"
 #include "store/db.h"
-#include "base/util.h"
 
 static void
 otp_hash(const char *otp, const char *id, char out[B64URL_HMAC_LEN])
@@ -20,21 +18,43 @@ otp_hash(const char *otp, const char *id, char out[B64URL_HMAC_LEN])
 }
 
 bool
-challenge_create(struct db *db, int64_t now, const char *email_hmac,
-    const char *purpose, const char *pending, char id[UUID_LEN],
-    char otp[OTP_LEN])
+challenge_prepare(struct challenge *ch, int64_t now, const char *email_hmac,
+    const char *purpose, const char *pending, char otp[OTP_LEN])
 {
-	char h[B64URL_HMAC_LEN], c[TS_STORAGE_LEN], e[TS_STORAGE_LEN];
-
-	if (!uuid4(id) || !random_otp(otp))
+	memset(ch, 0, sizeof(*ch));
+	if (!uuid4(ch->id) || !random_otp(otp))
 		return false;
-	otp_hash(otp, id, h);
-	ts_storage(now, c);
-	ts_storage(now + cfg.otp_ttl_seconds * US_PER_SEC, e);
+	otp_hash(otp, ch->id, ch->otp_hash);
+	snprintf(ch->email_hmac, sizeof(ch->email_hmac), "%s", email_hmac);
+	snprintf(ch->purpose, sizeof(ch->purpose), "%s", purpose);
+	if (pending != NULL)
+		snprintf(ch->pending_hash, sizeof(ch->pending_hash), "%s",
+		    pending);
+	ch->created = now;
+	ch->expires = now + cfg.otp_ttl_seconds * US_PER_SEC;
+	return true;
+}
+
+bool
+challenge_insert(struct db *db, const struct challenge *ch)
+{
+	char c[TS_STORAGE_LEN], e[TS_STORAGE_LEN];
+
+	ts_storage(ch->created, c);
+	ts_storage(ch->expires, e);
 	return db_exec(db, "INSERT INTO auth_challenges (challenge_id, "
 	    "email_hmac, purpose, otp_hash, pending_password_hash, created_at, "
-	    "expires_at, attempts) VALUES (?,?,?,?,?,?,?,0)", "sssssss", id,
-	    email_hmac, purpose, h, pending, c, e) == DB_OK;
+	    "expires_at, attempts) VALUES (?,?,?,?,?,?,?,0)", "sssssss", ch->id,
+	    ch->email_hmac, ch->purpose, ch->otp_hash,
+	    ch->pending_hash[0] != '\0' ? ch->pending_hash : NULL, c,
+	    e) == DB_OK;
+}
+
+bool
+challenge_delete(struct db *db, const char *id)
+{
+	return db_exec(db, "DELETE FROM auth_challenges WHERE challenge_id = ?",
+	    "s", id) == DB_OK;
 }
 
 int
@@ -58,26 +78,21 @@ challenge_find(struct db *db, const char *id, struct challenge *ch)
 		    db_text(st, 2));
 		snprintf(ch->otp_hash, sizeof(ch->otp_hash), "%s",
 		    db_text(st, 3));
-		ch->pending_hash = db_dup(st, 4);
+		if (!db_isnull(st, 4))
+			snprintf(ch->pending_hash, sizeof(ch->pending_hash),
+			    "%s", db_text(st, 4));
 		if (!ts_parse(db_text(st, 5), &ch->created) ||
-		    !ts_parse(db_text(st, 6), &ch->expires))
+		    !ts_parse(db_text(st, 6), &ch->expires)) {
+			db_fail(db, DB_ERROR);
 			rc = -1;
+		}
 		ch->used = db_int(st, 7) != 0;
 		ch->attempts = db_int(st, 8);
 	}
 	db_finalize(st);
 	if (rc < 0)
-		challenge_free(ch);
+		explicit_bzero(ch, sizeof(*ch));
 	return rc;
-}
-
-void
-challenge_free(struct challenge *ch)
-{
-	if (ch->pending_hash != NULL)
-		explicit_bzero(ch->pending_hash, strlen(ch->pending_hash));
-	free(ch->pending_hash);
-	memset(ch, 0, sizeof(*ch));
 }
 
 bool

@@ -2,19 +2,18 @@
 #include "base/clock.h"
 #include "store/db.h"
 #include "store/ratelimit.h"
-#include "http/response.h"
 
 /* Reads (window_start, count) of key; a missing or ended window is 0. */
 static bool
-current(struct req *r, const char *key, int64_t window_s, int64_t *start,
+current(struct ctx *cx, const char *key, int64_t window_s, int64_t *start,
     int64_t *count)
 {
 	struct db_stmt *st;
 	int rc;
 
-	*start = r->cx.now;
+	*start = cx->now;
 	*count = 0;
-	st = db_prep(r->cx.db, "SELECT window_start, count FROM rate_limits "
+	st = db_prep(cx->db, "SELECT window_start, count FROM rate_limits "
 	    "WHERE key = ?", "s", key);
 	if (st == NULL)
 		return false;
@@ -23,7 +22,7 @@ current(struct req *r, const char *key, int64_t window_s, int64_t *start,
 		int64_t ws;
 
 		if (ts_parse(db_text(st, 0), &ws) &&
-		    r->cx.now - ws < window_s * US_PER_SEC) {
+		    cx->now - ws < window_s * US_PER_SEC) {
 			*start = ws;
 			*count = db_int(st, 1);
 		}
@@ -33,106 +32,80 @@ current(struct req *r, const char *key, int64_t window_s, int64_t *start,
 }
 
 static int64_t
-retry(struct req *r, int64_t start, int64_t window_s)
+retry(struct ctx *cx, int64_t start, int64_t window_s)
 {
-	int64_t left = start + window_s * US_PER_SEC - r->cx.now;
+	int64_t left = start + window_s * US_PER_SEC - cx->now;
 
 	return left <= 0 ? 1 : (left + US_PER_SEC - 1) / US_PER_SEC;
 }
 
 static bool
-store(struct req *r, const char *key, int64_t start, int64_t count)
+store(struct ctx *cx, const char *key, int64_t start, int64_t count)
 {
 	char ts[TS_STORAGE_LEN];
 
 	ts_storage(start, ts);
-	return db_exec(r->cx.db, "INSERT INTO rate_limits (key, window_start, "
+	return db_exec(cx->db, "INSERT INTO rate_limits (key, window_start, "
 	    "count) VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
 	    "window_start = excluded.window_start, count = excluded.count",
 	    "ssi", key, ts, count) == DB_OK;
 }
 
 static enum rl_result
-run(struct req *r, const char *key, int64_t limit, int64_t window_s,
+run(struct ctx *cx, const char *key, int64_t limit, int64_t window_s,
     int64_t *retry_after, bool increment)
 {
-	bool own = !db_in_tx(r->cx.db);
-	enum rl_result res = RL_ERROR;
 	int64_t start, count;
 
-	if (own && db_begin(r->cx.db) != DB_OK)
+	if (!current(cx, key, window_s, &start, &count))
 		return RL_ERROR;
-	if (!current(r, key, window_s, &start, &count))
-		goto out;
 	if (count >= limit) {
 		if (retry_after != NULL)
-			*retry_after = retry(r, start, window_s);
-		res = RL_LIMITED;
-		goto out;
+			*retry_after = retry(cx, start, window_s);
+		return RL_LIMITED;
 	}
-	if (increment && !store(r, key, start, count + 1))
-		goto out;
-	res = RL_ALLOWED;
-out:
-	if (own) {
-		if (res == RL_ERROR)
-			db_rollback(r->cx.db);
-		else if (db_commit(r->cx.db) != DB_OK)
-			res = RL_ERROR;
-	}
-	return res;
+	if (increment && !store(cx, key, start, count + 1))
+		return RL_ERROR;
+	return RL_ALLOWED;
 }
 
 enum rl_result
-rl_hit(struct req *r, const char *key, int64_t limit, int64_t window_s,
+rl_hit(struct ctx *cx, const char *key, int64_t limit, int64_t window_s,
     int64_t *retry_after)
 {
-	return run(r, key, limit, window_s, retry_after, true);
+	return run(cx, key, limit, window_s, retry_after, true);
 }
 
 enum rl_result
-rl_check(struct req *r, const char *key, int64_t limit, int64_t window_s,
+rl_check(struct ctx *cx, const char *key, int64_t limit, int64_t window_s,
     int64_t *retry_after)
 {
-	return run(r, key, limit, window_s, retry_after, false);
+	return run(cx, key, limit, window_s, retry_after, false);
 }
 
 bool
-rl_count(struct req *r, const char *key, int64_t window_s)
+rl_count(struct ctx *cx, const char *key, int64_t window_s)
 {
 	int64_t start, count;
 
-	if (!current(r, key, window_s, &start, &count))
+	if (!current(cx, key, window_s, &start, &count))
 		return false;
-	return store(r, key, start, count + 1);
+	return store(cx, key, start, count + 1);
 }
 
 bool
-rl_delete(struct req *r, const char *key)
+rl_uncount(struct ctx *cx, const char *key, int64_t window_s)
 {
-	return db_exec(r->cx.db, "DELETE FROM rate_limits WHERE key = ?", "s",
+	int64_t start, count;
+
+	if (!current(cx, key, window_s, &start, &count))
+		return false;
+	return count == 0 || store(cx, key, start, count - 1);
+}
+
+bool
+rl_delete(struct ctx *cx, const char *key)
+{
+	return db_exec(cx->db, "DELETE FROM rate_limits WHERE key = ?", "s",
 	    key) == DB_OK;
-}
-
-bool
-rl_allow_ip(struct req *r, const char *prefix, int64_t limit,
-    int64_t window_s, const char *detail)
-{
-	char ip[B64URL_HMAC_LEN];
-	const char *key;
-	int64_t retry = 0;
-
-	req_ip_hmac(r, ip);
-	key = arena_printf(&r->cx.arena, "%s%s", prefix, ip);
-	switch (rl_hit(r, key, limit, window_s, &retry)) {
-	case RL_ALLOWED:
-		return true;
-	case RL_LIMITED:
-		resp_rate_limited(r, detail, retry);
-		return false;
-	case RL_ERROR:
-		break;
-	}
-	resp_db_error(r);
-	return false;
 }

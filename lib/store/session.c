@@ -5,25 +5,24 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "store/db.h"
-#include "http/response.h"
 #include "store/session.h"
 
 #define REFRESH_AFTER_US	(60 * US_PER_SEC)
 
 bool
-session_resolve(struct req *r, const char *token, enum auth_kind kind)
+session_resolve(struct ctx *cx, const char *token, enum auth_kind kind)
 {
 	char hash[B64URL_HMAC_LEN];
 	int64_t expires, seen;
 	struct db_stmt *st;
-	struct actor *a = &r->cx.actor;
+	struct actor *a = &cx->actor;
 	bool ok = false;
 	char sid[UUID_LEN];
 
 	if (token == NULL || *token == '\0' || strlen(token) > 512)
 		return false;
 	hmac_b64url(token, hash);
-	st = db_prep(r->cx.db,
+	st = db_prep(cx->db,
 	    "SELECT s.session_id, s.expires_at, s.last_seen_at, u.user_id, "
 	    "u.role, u.status, u.email_hmac, u.email_verified_at IS NOT NULL, "
 	    "u.password_hash IS NOT NULL FROM auth_sessions s "
@@ -36,8 +35,8 @@ session_resolve(struct req *r, const char *token, enum auth_kind kind)
 	if (!ts_parse(db_text(st, 1), &expires) ||
 	    !ts_parse(db_text(st, 2), &seen))
 		goto out;
-	if (r->cx.now >= expires ||
-	    r->cx.now - seen > cfg.session_idle_seconds * US_PER_SEC)
+	if (cx->now >= expires ||
+	    cx->now - seen > cfg.session_idle_seconds * US_PER_SEC)
 		goto out;
 	if (!str_eq(db_text(st, 5), "active"))
 		goto out;
@@ -55,14 +54,14 @@ session_resolve(struct req *r, const char *token, enum auth_kind kind)
 	a->session_expires = expires;
 	snprintf(sid, sizeof(sid), "%s", a->session_id);
 	ok = true;
-	if (r->cx.now - seen >= REFRESH_AFTER_US) {
+	if (cx->now - seen >= REFRESH_AFTER_US) {
 		char ts[TS_STORAGE_LEN];
 
 		db_finalize(st);
 		st = NULL;
-		ts_storage(r->cx.now, ts);
+		ts_storage(cx->now, ts);
 		/* Best effort: a busy database must not fail the request. */
-		db_exec(r->cx.db, "UPDATE auth_sessions SET last_seen_at = ? "
+		db_exec(cx->db, "UPDATE auth_sessions SET last_seen_at = ? "
 		    "WHERE session_id = ?", "ss", ts, sid);
 	}
 out:
@@ -71,7 +70,7 @@ out:
 }
 
 bool
-session_create(struct req *r, const char *user_id, const char *method,
+session_create(struct ctx *cx, const char *user_id, const char *method,
     char token[TOKEN_LEN], char sid[UUID_LEN], int64_t *expires)
 {
 	char hash[B64URL_HMAC_LEN], now[TS_STORAGE_LEN], exp[TS_STORAGE_LEN];
@@ -79,34 +78,34 @@ session_create(struct req *r, const char *user_id, const char *method,
 	if (!random_token(token) || !uuid4(sid))
 		return false;
 	hmac_b64url(token, hash);
-	*expires = r->cx.now + cfg.session_ttl_seconds * US_PER_SEC;
-	ts_storage(r->cx.now, now);
+	*expires = cx->now + cfg.session_ttl_seconds * US_PER_SEC;
+	ts_storage(cx->now, now);
 	ts_storage(*expires, exp);
-	return db_exec(r->cx.db, "INSERT INTO auth_sessions (session_id, user_id, "
+	return db_exec(cx->db, "INSERT INTO auth_sessions (session_id, user_id, "
 	    "token_hash, auth_method, created_at, expires_at, last_seen_at) "
 	    "VALUES (?,?,?,?,?,?,?)", "sssssss", sid, user_id, hash, method,
 	    now, exp, now) == DB_OK;
 }
 
 bool
-session_revoke(struct req *r, const char *sid, const char *reason)
+session_revoke(struct ctx *cx, const char *sid, const char *reason)
 {
 	char now[TS_STORAGE_LEN];
 
-	ts_storage(r->cx.now, now);
-	return db_exec(r->cx.db, "UPDATE auth_sessions SET revoked_at = ?, "
+	ts_storage(cx->now, now);
+	return db_exec(cx->db, "UPDATE auth_sessions SET revoked_at = ?, "
 	    "revoke_reason = ? WHERE session_id = ? AND revoked_at IS NULL",
 	    "sss", now, reason, sid) == DB_OK;
 }
 
 bool
-session_revoke_user(struct db *db, int64_t t, const char *user_id,
-    const char *reason, const char *except_sid)
+session_revoke_user(struct ctx *cx, const char *user_id, const char *reason,
+    const char *except_sid)
 {
 	char now[TS_STORAGE_LEN];
 
-	ts_storage(t, now);
-	return db_exec(db, "UPDATE auth_sessions SET revoked_at = ?, "
+	ts_storage(cx->now, now);
+	return db_exec(cx->db, "UPDATE auth_sessions SET revoked_at = ?, "
 	    "revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL "
 	    "AND session_id IS NOT ?", "ssss", now, reason, user_id,
 	    except_sid) == DB_OK;
@@ -119,21 +118,4 @@ csrf_token(const char *sid, char out[B64URL_HMAC_LEN])
 
 	snprintf(msg, sizeof(msg), "csrf:%s", sid);
 	hmac_b64url(msg, out);
-}
-
-void
-session_cookie(struct req *r, const char *token)
-{
-	bool secure = req_is_https() || (cfg.public_base_url != NULL &&
-	    str_prefix(cfg.public_base_url, "https://"));
-	char v[256];
-
-	if (token != NULL)
-		snprintf(v, sizeof(v), "ltc_session=%s; Path=/; HttpOnly; "
-		    "SameSite=Lax; Max-Age=%lld%s", token,
-		    (long long)cfg.session_ttl_seconds, secure ? "; Secure" : "");
-	else
-		snprintf(v, sizeof(v), "ltc_session=; Path=/; HttpOnly; "
-		    "SameSite=Lax; Max-Age=0%s", secure ? "; Secure" : "");
-	resp_header(r, "Set-Cookie", v);
 }

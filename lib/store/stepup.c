@@ -1,12 +1,10 @@
 /* stepup.c: see stepup.h. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "store/audit.h"
 #include "base/clock.h"
 #include "store/db.h"
-#include "http/response.h"
 #include "store/stepup.h"
 
 const char *const stepup_scopes[] = {
@@ -50,10 +48,9 @@ enum stepup_result
 stepup_consume(struct db *db, const char *actor_id, const char *scope,
     const char *token, int64_t now, int64_t *ttl)
 {
-	char hash[B64URL_HMAC_LEN], used[TS_STORAGE_LEN];
+	char hash[B64URL_HMAC_LEN], used[TS_STORAGE_LEN], grant_id[UUID_LEN] = "";
 	struct db_stmt *st;
 	int64_t created, expires;
-	char *grant_id = NULL;
 	enum stepup_result res = STEPUP_INVALID;
 	int rc;
 
@@ -72,11 +69,11 @@ stepup_consume(struct db *db, const char *actor_id, const char *scope,
 		res = STEPUP_ERROR;
 	else if (rc == 1 && ts_parse(db_text(st, 1), &created) &&
 	    ts_parse(db_text(st, 2), &expires) && now < expires) {
-		grant_id = db_dup(st, 0);
+		snprintf(grant_id, sizeof(grant_id), "%s", db_text(st, 0));
 		*ttl = (expires - created) / US_PER_SEC;
 	}
 	db_finalize(st);
-	if (grant_id == NULL)
+	if (grant_id[0] == '\0')
 		return res;
 	ts_storage(now, used);
 	if (db_exec(db, "UPDATE step_up_grants SET used_at = ? WHERE "
@@ -84,51 +81,32 @@ stepup_consume(struct db *db, const char *actor_id, const char *scope,
 		res = STEPUP_ERROR;
 	else
 		res = db_changes(db) == 1 ? STEPUP_OK : STEPUP_INVALID;
-	free(grant_id);
 	return res;
 }
 
-bool
-stepup_require(struct req *r, const char *scope)
+enum stepup_result
+stepup_use(struct ctx *cx, const char *scope, const char *token)
 {
-	const char *h = req_header("HTTP_X_ADMIN_STEP_UP");
-	char *token = NULL;
 	enum stepup_result res;
 	json_t *meta;
 	int64_t ttl = 0;
 
-	if (h != NULL) {
-		token = arena_strdup(&r->cx.arena, h);
-		str_trim(token);
-	}
-	res = stepup_consume(r->cx.db, r->cx.actor.user_id, scope, token, r->cx.now,
+	res = stepup_consume(cx->db, cx->actor.user_id, scope, token, cx->now,
 	    &ttl);
-	if (res == STEPUP_ERROR) {
-		resp_db_error(r);
-		return false;
-	}
+	if (res == STEPUP_ERROR)
+		return res;
 	meta = json_object();
 	json_object_set_new(meta, "scope", json_string(scope));
 	if (res == STEPUP_OK) {
 		json_object_set_new(meta, "ttl_seconds", json_integer(ttl));
-		if (!audit(&r->cx, &(struct audit_ev){
+		return audit(cx, &(struct audit_ev){
 		    .action = "ADMIN_STEP_UP_CONSUMED", .target_type = "USER",
-		    .target_id = r->cx.actor.user_id, .meta = meta })) {
-			resp_db_error(r);
-			return false;
-		}
-		return true;
+		    .target_id = cx->actor.user_id, .meta = meta }) ?
+		    res : STEPUP_ERROR;
 	}
-	/* The refusal is recorded even though the request fails. */
-	if (!audit(&r->cx, &(struct audit_ev){ .action = "ADMIN_STEP_UP_FAILED",
-	    .target_type = "USER", .target_id = r->cx.actor.user_id,
+	return audit(cx, &(struct audit_ev){ .action = "ADMIN_STEP_UP_FAILED",
+	    .target_type = "USER", .target_id = cx->actor.user_id,
 	    .result = "denied", .reason = res == STEPUP_MISSING ?
-	    "STEP_UP_MISSING" : "STEP_UP_INVALID", .meta = meta }) ||
-	    db_commit(r->cx.db) != DB_OK) {
-		resp_db_error(r);
-		return false;
-	}
-	resp_detail(r, 403, res == STEPUP_MISSING ? "admin_step_up_required" :
-	    "admin_step_up_invalid");
-	return false;
+	    "STEP_UP_MISSING" : "STEP_UP_INVALID", .meta = meta }) ?
+	    res : STEPUP_ERROR;
 }

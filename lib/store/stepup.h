@@ -10,13 +10,11 @@
 #ifndef LTC_STEPUP_H
 #define LTC_STEPUP_H
 
-#include "store/db.h"
-
 #include <stdbool.h>
 #include <stdint.h>
 
-
-#include "http/request.h"
+#include "store/ctx.h"
+#include "store/db.h"
 
 #define STEPUP_HEADER	"X-Admin-Step-Up"
 #define STEPUP_TTL_MIN	60
@@ -53,13 +51,14 @@ enum stepup_result stepup_consume(struct db *, const char *actor_id,
 	    const char *scope, const char *token, int64_t now, int64_t *ttl);
 
 /*
- * The step-up check of api.md 14 for the current request, inside the
- * transaction the caller has begun: reads X-Admin-Step-Up, consumes the
- * token and audits ADMIN_STEP_UP_CONSUMED. On refusal it audits
- * ADMIN_STEP_UP_FAILED, commits that row (a denial stays recorded) and
- * answers 403; on database error it answers 503/500. Returns true only
- * when the caller may go on.
+ * The step-up check of api.md 14 for the actor of cx and scope, with the
+ * token as sent (NULL when absent; already trimmed): consumes it and
+ * audits ADMIN_STEP_UP_CONSUMED, or audits ADMIN_STEP_UP_FAILED
+ * (STEP_UP_MISSING / STEP_UP_INVALID), in the caller's transaction.
+ * STEPUP_ERROR on a database error. The caller answers a refusal (403)
+ * and keeps the failure row although the request fails.
  */
-bool	 stepup_require(struct req *, const char *scope);
+enum stepup_result stepup_use(struct ctx *, const char *scope,
+	    const char *token);
 
 #endif

@@ -1,41 +1,24 @@
 /* user.c: see user.h. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/config.h"
 #include "store/db.h"
-#include "domain/email.h"
 #include "store/user.h"
-#include "base/util.h"
 
 #define USER_COLS "user_id, email_hmac, role, status, email_enc, " \
 	"email_key_id, password_hash, password_changed_at, " \
 	"email_verified_at, created_at, updated_at, disabled_at"
 
-static const char *const roles[] = { "public", "user", "vip", "dealer",
-	"moderator", "admin", "superadmin", NULL };
-
-bool
-user_role_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s != NULL && roles[i] != NULL; i++)
-		if (strcmp(s, roles[i]) == 0)
-			return true;
-	return false;
-}
-
 static int
-find(struct db *db, const char *sql, const char *key, struct user *u)
+find(struct ctx *cx, const char *sql, const char *key, struct user *u)
 {
+	struct arena *a = &cx->arena;
 	struct db_stmt *st;
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	if ((st = db_prep(db, sql, "s", key)) == NULL)
+	if ((st = db_prep(cx->db, sql, "s", key)) == NULL)
 		return -1;
 	if ((rc = db_step(st)) == 1) {
 		snprintf(u->user_id, sizeof(u->user_id), "%s", db_text(st, 0));
@@ -43,47 +26,33 @@ find(struct db *db, const char *sql, const char *key, struct user *u)
 		    db_text(st, 1));
 		snprintf(u->role, sizeof(u->role), "%s", db_text(st, 2));
 		snprintf(u->status, sizeof(u->status), "%s", db_text(st, 3));
-		u->email_enc = db_dup(st, 4);
-		u->email_key_id = db_dup(st, 5);
-		u->password_hash = db_dup(st, 6);
-		u->password_changed_at = db_dup(st, 7);
-		u->email_verified_at = db_dup(st, 8);
-		u->created_at = db_dup(st, 9);
-		u->updated_at = db_dup(st, 10);
-		u->disabled_at = db_dup(st, 11);
+		u->email_enc = arena_strdup(a, db_text(st, 4));
+		u->email_key_id = arena_strdup(a, db_text(st, 5));
+		if ((u->has_password = !db_isnull(st, 6)))
+			snprintf(u->password_hash, sizeof(u->password_hash),
+			    "%s", db_text(st, 6));
+		u->password_changed_at = arena_strdup(a, db_text(st, 7));
+		u->email_verified_at = arena_strdup(a, db_text(st, 8));
+		u->created_at = arena_strdup(a, db_text(st, 9));
+		u->updated_at = arena_strdup(a, db_text(st, 10));
+		u->disabled_at = arena_strdup(a, db_text(st, 11));
 	}
 	db_finalize(st);
 	return rc;
 }
 
 int
-user_find_by_hmac(struct db *db, const char *h, struct user *u)
+user_find_by_hmac(struct ctx *cx, const char *h, struct user *u)
 {
-	return find(db, "SELECT " USER_COLS " FROM auth_users "
+	return find(cx, "SELECT " USER_COLS " FROM auth_users "
 	    "WHERE email_hmac = ?", h, u);
 }
 
 int
-user_find_by_id(struct db *db, const char *id, struct user *u)
+user_find_by_id(struct ctx *cx, const char *id, struct user *u)
 {
-	return find(db, "SELECT " USER_COLS " FROM auth_users "
+	return find(cx, "SELECT " USER_COLS " FROM auth_users "
 	    "WHERE user_id = ?", id, u);
-}
-
-void
-user_free(struct user *u)
-{
-	if (u->password_hash != NULL)
-		explicit_bzero(u->password_hash, strlen(u->password_hash));
-	free(u->password_hash);
-	free(u->email_enc);
-	free(u->email_key_id);
-	free(u->password_changed_at);
-	free(u->email_verified_at);
-	free(u->created_at);
-	free(u->updated_at);
-	free(u->disabled_at);
-	memset(u, 0, sizeof(*u));
 }
 
 bool
@@ -92,85 +61,79 @@ user_active(const struct user *u)
 	return strcmp(u->status, "active") == 0;
 }
 
-bool
-user_create(struct db *db, int64_t now, const char *email, const char *role,
-    const char *password_hash, char id[UUID_LEN])
+int
+user_exists(struct db *db, const char *id)
 {
-	char h[B64URL_HMAC_LEN], ts[TS_STORAGE_LEN], key_id[17];
-	char *aad, *enc;
-	bool ok;
-
-	if (!uuid4(id))
-		return false;
-	email_hmac(email, h);
-	aad = xasprintf("ltc:email:%s", id);
-	enc = email_encrypt(email, aad, key_id);
-	free(aad);
-	if (enc == NULL)
-		return false;
-	ts_storage(now, ts);
-	ok = db_exec(db, "INSERT INTO auth_users (user_id, email_hmac, "
-	    "email_enc, email_key_id, role, status, password_hash, "
-	    "password_changed_at, email_verified_at, created_at, updated_at) "
-	    "VALUES (?,?,?,?,?,'active',?,?,?,?,?)", "ssssssssss", id, h, enc,
-	    key_id, role, password_hash, password_hash != NULL ? ts : NULL,
-	    ts, ts, ts) == DB_OK;
-	free(enc);
-	return ok;
+	return (int)db_scalar(db, "SELECT count(*) FROM auth_users WHERE "
+	    "user_id = ?", "s", id);
 }
 
 bool
-user_set_verified(struct db *db, int64_t now, const char *id)
+user_insert(struct ctx *cx, const struct user_new *n)
 {
 	char ts[TS_STORAGE_LEN];
 
-	ts_storage(now, ts);
-	return db_exec(db, "UPDATE auth_users SET email_verified_at = ?, "
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "INSERT INTO auth_users (user_id, email_hmac, "
+	    "email_enc, email_key_id, role, status, password_hash, "
+	    "password_changed_at, email_verified_at, created_at, updated_at) "
+	    "VALUES (?,?,?,?,?,'active',?,?,?,?,?)", "ssssssssss", n->user_id,
+	    n->email_hmac, n->email_enc, n->email_key_id, n->role,
+	    n->password_hash, n->password_hash != NULL ? ts : NULL, ts, ts,
+	    ts) == DB_OK;
+}
+
+bool
+user_set_verified(struct ctx *cx, const char *id)
+{
+	char ts[TS_STORAGE_LEN];
+
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "UPDATE auth_users SET email_verified_at = ?, "
 	    "updated_at = ? WHERE user_id = ? AND email_verified_at IS NULL",
 	    "sss", ts, ts, id) == DB_OK;
 }
 
 bool
-user_set_password(struct db *db, int64_t now, const char *id, const char *hash)
+user_set_password(struct ctx *cx, const char *id, const char *hash)
 {
 	char ts[TS_STORAGE_LEN];
 
-	ts_storage(now, ts);
-	return db_exec(db, "UPDATE auth_users SET password_hash = ?, "
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "UPDATE auth_users SET password_hash = ?, "
 	    "password_changed_at = ?, updated_at = ? WHERE user_id = ?",
 	    "ssss", hash, ts, ts, id) == DB_OK;
 }
 
 bool
-user_rehash_password(struct db *db, int64_t now, const char *id,
-    const char *hash)
+user_rehash_password(struct ctx *cx, const char *id, const char *hash)
 {
 	char ts[TS_STORAGE_LEN];
 
-	ts_storage(now, ts);
-	return db_exec(db, "UPDATE auth_users SET password_hash = ?, "
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "UPDATE auth_users SET password_hash = ?, "
 	    "updated_at = ? WHERE user_id = ?", "sss", hash, ts, id) == DB_OK;
 }
 
 bool
-user_set_role(struct db *db, int64_t now, const char *id, const char *role)
+user_set_role(struct ctx *cx, const char *id, const char *role)
 {
 	char ts[TS_STORAGE_LEN];
 
-	ts_storage(now, ts);
-	return db_exec(db, "UPDATE auth_users SET role = ?, updated_at = ? "
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "UPDATE auth_users SET role = ?, updated_at = ? "
 	    "WHERE user_id = ?", "sss", role, ts, id) == DB_OK;
 }
 
 bool
-user_set_status(struct db *db, int64_t now, const char *id, const char *status)
+user_set_status(struct ctx *cx, const char *id, const char *status)
 {
 	char ts[TS_STORAGE_LEN];
 	bool off = strcmp(status, "disabled") == 0;
 
-	ts_storage(now, ts);
-	return db_exec(db, "UPDATE auth_users SET status = ?, disabled_at = ?, "
-	    "updated_at = ? WHERE user_id = ?", "ssss", status,
+	ts_storage(cx->now, ts);
+	return db_exec(cx->db, "UPDATE auth_users SET status = ?, "
+	    "disabled_at = ?, updated_at = ? WHERE user_id = ?", "ssss", status,
 	    off ? ts : NULL, ts, id) == DB_OK;
 }
 
@@ -182,50 +145,26 @@ user_count_active_superadmins(struct db *db)
 }
 
 int
-user_is_last_superadmin(struct db *db, const struct user *u)
+user_is_last_superadmin(struct db *db, const char *id)
 {
-	int64_t n;
+	int64_t n = db_scalar(db, "SELECT count(*) FROM auth_users WHERE "
+	    "user_id = ? AND role = 'superadmin' AND status = 'active' AND "
+	    "NOT EXISTS (SELECT 1 FROM auth_users WHERE role = 'superadmin' "
+	    "AND status = 'active' AND user_id <> ?)", "ss", id, id);
 
-	if (strcmp(u->role, "superadmin") != 0 || !user_active(u))
-		return 0;
-	if ((n = user_count_active_superadmins(db)) < 0)
-		return -1;
-	return n <= 1;
-}
-
-int
-user_bootstrap(struct db *db, int64_t now, const char *id, const char *email)
-{
-	const char *want = cfg.bootstrap_superadmin_email;
-	char *norm;
-	int64_t n;
-	bool match;
-
-	if (want == NULL || want[0] == '\0' || email == NULL)
-		return 0;
-	norm = str_trim_dup(want);
-	str_lower_ascii(norm);
-	match = strcmp(norm, email) == 0;
-	free(norm);
-	if (!match)
-		return 0;
-	if ((n = user_count_active_superadmins(db)) < 0)
-		return -1;
-	if (n > 0)
-		return 0;
-	return user_set_role(db, now, id, "superadmin") ? 1 : -1;
+	return n < 0 ? -1 : n > 0;
 }
 
 bool
-user_counts(struct db *db, int64_t now, const char *id, int64_t *sessions,
+user_counts(struct ctx *cx, const char *id, int64_t *sessions,
     int64_t *vehicles)
 {
 	char ts[TS_STORAGE_LEN];
 	struct db_stmt *st;
 	bool ok = false;
 
-	ts_storage(now, ts);
-	st = db_prep(db, "SELECT (SELECT count(*) FROM auth_sessions WHERE "
+	ts_storage(cx->now, ts);
+	st = db_prep(cx->db, "SELECT (SELECT count(*) FROM auth_sessions WHERE "
 	    "user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2), "
 	    "(SELECT count(*) FROM vehicles WHERE owner_user_id = ?1 AND "
 	    "deleted_at IS NULL)", "ss", id, ts);
@@ -238,4 +177,46 @@ user_counts(struct db *db, int64_t now, const char *id, int64_t *sessions,
 	}
 	db_finalize(st);
 	return ok;
+}
+
+#define LIST_COLS "user_id, role, status, email_verified_at IS NOT NULL, " \
+	"created_at"
+
+json_t *
+user_list(struct db *db, const char *email_hmac, int64_t limit,
+    int64_t offset)
+{
+	struct db_stmt *st;
+	json_t *a;
+	int rc;
+
+	/* Ties on created_at: the later insert comes first (README). */
+	if (email_hmac != NULL)
+		st = db_prep(db, "SELECT " LIST_COLS " FROM auth_users "
+		    "WHERE email_hmac = ? ORDER BY created_at DESC, seq DESC "
+		    "LIMIT ? OFFSET ?", "sii", email_hmac, limit, offset);
+	else
+		st = db_prep(db, "SELECT " LIST_COLS " FROM auth_users "
+		    "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
+		    "ii", limit, offset);
+	if (st == NULL)
+		return NULL;
+	a = json_array();
+	while ((rc = db_step(st)) == 1) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "user_id", json_string(db_text(st, 0)));
+		json_object_set_new(o, "role", json_string(db_text(st, 1)));
+		json_object_set_new(o, "status", json_string(db_text(st, 2)));
+		json_object_set_new(o, "email_verified",
+		    json_boolean(db_int(st, 3) != 0));
+		json_object_set_new(o, "created_at", ts_json(db_text(st, 4)));
+		json_array_append_new(a, o);
+	}
+	db_finalize(st);
+	if (rc < 0) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }

@@ -1,83 +1,95 @@
 /*
- * user.h: the account store (domain.md 0.1, 1.1, 1.5). All auth_users
- * SQL lives here. Addresses are stored only as email_hmac and as
- * AES-256-GCM ciphertext (security.md 6); this module never sees a
- * plain address except to encrypt it at creation.
+ * user.h: the account store (domain.md 0.1, 1.1, 1.5). All SQL on
+ * auth_users lives here, for the login flows, the admin routes and
+ * ltcctl alike. Addresses arrive sealed (email_hmac, ciphertext and key
+ * id: domain/account.h computes them): this module never sees a plain
+ * address. Rows are filled into the caller's struct, their strings owned
+ * by the context's arena.
  */
 #ifndef LTC_USER_H
 #define LTC_USER_H
 
-#include "store/db.h"
-
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
 
 #include "base/crypto.h"
+#include "store/ctx.h"
+#include "store/db.h"
+
+#define USER_HASH_LEN	128	/* a stored MCF password hash + NUL */
 
 struct user {
 	char	 user_id[UUID_LEN];
 	char	 email_hmac[B64URL_HMAC_LEN];
 	char	 role[16];
 	char	 status[16];
-	char	*email_enc;		/* may be NULL */
-	char	*email_key_id;		/* may be NULL */
-	char	*password_hash;	/* NULL: none; wiped on free */
-	char	*password_changed_at; /* storage timestamps or NULL */
-	char	*email_verified_at;
-	char	*created_at;
-	char	*updated_at;
-	char	*disabled_at;
+	bool	 has_password;
+	/*
+	 * The stored hash ("" when none; a longer, tampered value is cut and
+	 * then fails the MCF check). Callers that read it wipe the struct.
+	 */
+	char	 password_hash[USER_HASH_LEN];
+	const char *email_enc;		/* arena; may be NULL */
+	const char *email_key_id;	/* arena; may be NULL */
+	const char *password_changed_at; /* storage timestamps (arena) or NULL */
+	const char *email_verified_at;
+	const char *created_at;
+	const char *updated_at;
+	const char *disabled_at;
 };
 
-/* 1 found (u filled, free with user_free), 0 not found, -1 db error. */
-int	 user_find_by_hmac(struct db *, const char *email_hmac, struct user *);
-int	 user_find_by_id(struct db *, const char *user_id, struct user *);
-void	 user_free(struct user *);
+/* What a new account is stored with; password_hash may be NULL. */
+struct user_new {
+	const char	*user_id;
+	const char	*email_hmac;
+	const char	*email_enc;
+	const char	*email_key_id;
+	const char	*role;
+	const char	*password_hash;
+};
+
+/* 1 found (u filled), 0 not found, -1 db error. */
+int	 user_find_by_hmac(struct ctx *, const char *email_hmac, struct user *);
+int	 user_find_by_id(struct ctx *, const char *user_id, struct user *);
 
 bool	 user_active(const struct user *);
+/* Does the account exist? 1 yes, 0 no, -1 db error. */
+int	 user_exists(struct db *, const char *user_id);
 
-/*
- * New verified, active account for the normalised address: e-mail
- * encrypted with AAD "ltc:email:" + the new id. password_hash may be
- * NULL. Fills id. false on CSPRNG, crypto or db error.
- */
-bool	 user_create(struct db *, int64_t now, const char *email,
-	    const char *role, const char *password_hash, char id[UUID_LEN]);
-bool	 user_set_verified(struct db *, int64_t now, const char *user_id);
-bool	 user_set_password(struct db *, int64_t now, const char *user_id,
+/* A verified, active account created at cx->now. */
+bool	 user_insert(struct ctx *, const struct user_new *);
+bool	 user_set_verified(struct ctx *, const char *user_id);
+bool	 user_set_password(struct ctx *, const char *user_id,
 	    const char *password_hash);
 /* Same hash strength upgrade: password_changed_at stays as it was. */
-bool	 user_rehash_password(struct db *, int64_t now, const char *user_id,
+bool	 user_rehash_password(struct ctx *, const char *user_id,
 	    const char *password_hash);
-bool	 user_set_role(struct db *, int64_t now, const char *user_id,
-	    const char *role);
+bool	 user_set_role(struct ctx *, const char *user_id, const char *role);
 /* "active" clears disabled_at, "disabled" stamps it. */
-bool	 user_set_status(struct db *, int64_t now, const char *user_id,
-	    const char *status);
+bool	 user_set_status(struct ctx *, const char *user_id, const char *status);
 
 /* Active superadmins; -1 on error. */
 int64_t	 user_count_active_superadmins(struct db *);
 /*
- * Would taking this account out of the active superadmins (role change
- * or disable) leave none? 1 yes, 0 no, -1 db error.
+ * The last-superadmin rule (domain.md 1.1), for every path that takes an
+ * account out of the active superadmins (a role change away from
+ * superadmin, disabling): would it leave none? 1 yes (refuse), 0 no, -1
+ * db error. An account that is no active superadmin is never the last.
  */
-int	 user_is_last_superadmin(struct db *, const struct user *);
-
-/*
- * Bootstrap rule of domain.md 1.5: when bootstrap_superadmin_email is
- * set, equals the normalised address, and no active superadmin exists,
- * makes the account superadmin. 1 applied, 0 not, -1 db error. Runs in
- * the caller's transaction; the caller writes BOOTSTRAP_SUPERADMIN.
- */
-int	 user_bootstrap(struct db *, int64_t now, const char *user_id,
-	    const char *email);
+int	 user_is_last_superadmin(struct db *, const char *user_id);
 
 /* Open (unrevoked, unexpired) sessions and non-deleted vehicles. */
-bool	 user_counts(struct db *, int64_t now, const char *user_id,
-	    int64_t *sessions, int64_t *vehicles);
+bool	 user_counts(struct ctx *, const char *user_id, int64_t *sessions,
+	    int64_t *vehicles);
 
-/* Is s one of the seven role names? */
-bool	 user_role_valid(const char *);
+/*
+ * The list of api.md 14.1, newest first: user_id, role, status,
+ * email_verified, created_at. email_hmac NULL lists everybody. Returns a
+ * new array, NULL on database error.
+ */
+json_t	*user_list(struct db *, const char *email_hmac, int64_t limit,
+	    int64_t offset);
 
 #endif
