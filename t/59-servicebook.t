@@ -13,6 +13,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use LTC;
 use Test::More;
+binmode($_, ':encoding(UTF-8)') for Test::More->builder->output, Test::More->builder->failure_output;
 
 my $srv = LTC->new_lighttpd;
 $srv->set_conf(test_now => '2026-03-01T09:00:00Z');
