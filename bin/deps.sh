@@ -4,7 +4,7 @@
 set -u
 PKGS="build-essential pkg-config libsqlite3-dev libscrypt-dev libssl-dev libjansson-dev
 libmagic-dev libqrencode-dev lighttpd apache2 sqlite3 perl curl
-clang libclang-rt-14-dev wrk time chromium zbar-tools librsvg2-bin"
+clang libclang-rt-14-dev wrk time chromium zbar-tools librsvg2-bin python3-cryptography"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

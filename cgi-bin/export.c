@@ -10,7 +10,7 @@
  * Every route runs in a write transaction: the redacted reads append
  * EXPORT_REDACTED_REQUESTED, the full read consumes its grant. Denials keep
  * their EXPORT_DENIED row although the answer fails. Tokens never reach a
- * log or an audit row; only their HMAC is stored (lib/store/export.c).
+ * log or an audit row; only their HMAC is stored (lib/store/exports.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +24,9 @@
 #include "http/response.h"
 #include "http/valid.h"
 #include "store/audit.h"
-#include "store/export.h"
+#include "store/exports.h"
 #include "store/mc.h"
-#include "store/servicebook.h"
+#include "store/sbentries.h"
 #include "store/vehicle.h"
 
 #define TOKEN_HEADER	"X-Export-Token"

@@ -2,7 +2,7 @@
  * servicebook: /api/servicebook/{servicebook_id}/... (api.md 11, routes
  * 63-65): the inspection log of a servicebook, its inspection events,
  * the cases a NOT_OK result opens and the remediations that close them.
- * The store (lib/store/servicebook.c) decides the vehicle-bound and free
+ * The store (lib/store/sbentries.c) decides the vehicle-bound and free
  * scopes; this file validates bodies (422 before the scope, api.md 11.2)
  * and maps results to answers. Both writes run in the route's
  * transaction, so an inspection and its case appear together or not at
@@ -14,7 +14,7 @@
 #include "http/app.h"
 #include "http/response.h"
 #include "http/valid.h"
-#include "store/servicebook.h"
+#include "store/sbentries.h"
 
 static const char *const inspection_sources[] = { "GPS", "READOUT", NULL };
 static const char *const results[] = { "OK", "NOT_OK", NULL };

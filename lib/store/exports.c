@@ -1,12 +1,12 @@
-/* export.c: see export.h. */
+/* exports.c: see exports.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "store/entry.h"
-#include "store/export.h"
-#include "store/servicebook.h"
+#include "store/exports.h"
+#include "store/sbentries.h"
 #include "store/trustdata.h"
 
 static const char *const kind_names[] = { "vehicle", "user", "servicebook",

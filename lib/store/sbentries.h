@@ -1,5 +1,5 @@
 /*
- * servicebook.h: the servicebook store (domain.md 0.5, 13; api.md 11). A
+ * sbentries.h: the servicebook store (domain.md 0.5, 13; api.md 11). A
  * servicebook exists through its entries; all servicebook_entries SQL
  * lives here. servicebook_access() decides the vehicle-bound and free
  * scopes of domain.md 13.1 for the routes and the exports alike. Entries
@@ -7,8 +7,8 @@
  * updated_at. Writes run in the caller's transaction with their audit
  * rows; JSON and strings live in the caller (new references) or arena.
  */
-#ifndef LTC_SERVICEBOOK_H
-#define LTC_SERVICEBOOK_H
+#ifndef LTC_SBENTRIES_H
+#define LTC_SBENTRIES_H
 
 #include <stdbool.h>
 #include <stdint.h>

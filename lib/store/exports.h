@@ -1,5 +1,5 @@
 /*
- * export.h: export grants and the export views (domain.md 10, api.md 10).
+ * exports.h: export grants and the export views (domain.md 10, api.md 10).
  *
  * A grant is a one-time token of 32 CSPRNG bytes bound to (kind, target,
  * granting superadmin) with a clamped TTL; only its base64url HMAC is
@@ -13,8 +13,8 @@
  * hashes, the e-mail address and storage keys. Every view is a new
  * reference, NULL on database error.
  */
-#ifndef LTC_EXPORT_H
-#define LTC_EXPORT_H
+#ifndef LTC_EXPORTS_H
+#define LTC_EXPORTS_H
 
 #include <stdbool.h>
 #include <stdint.h>

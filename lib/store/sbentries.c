@@ -1,10 +1,10 @@
-/* servicebook.c: see servicebook.h. */
+/* sbentries.c: see sbentries.h. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "store/audit.h"
-#include "store/servicebook.h"
+#include "store/sbentries.h"
 
 #define SB_COLS "id, servicebook_id, owner_id, actor_role, entry_type, " \
 	"source, result_status, title, summary, details, occurred_at, km, " \
