@@ -226,7 +226,8 @@ servicebook_redacted(struct req *r)
 	    sid, "_redacted", 1, "exported_at", now_json(r), "servicebook", s);
 	/* The same rows again at the top level (api.md 10.3). */
 	resp_json(r, 200, json_pack("{s:o,s:s,s:s,s:O}", "data", d, "target",
-	    "servicebook", "id", sid, "entries", json_object_get(s, "entries")));
+	    "servicebook", "id", sid, "entries",
+	    json_object_get(s, "entries")));
 }
 
 static void

@@ -84,7 +84,7 @@ mc_limits(struct req *r, const char *name, int64_t limit)
 struct idem {
 	const char	*route_key;
 	const char	*key;
-	char		 hash[HEX_HMAC_LEN];	/* SHA-256 of the body, hex */
+	char		 hash[HEX_HMAC_LEN];	/* hex SHA-256 of the body */
 };
 
 static bool
@@ -294,7 +294,8 @@ evidence_refs(struct req *r, json_t *item, const char *loc)
 		return NULL;
 	}
 	json_array_foreach(v, i, e) {
-		const char *iloc = arena_printf(&r->cx.arena, "%s.%zu", eloc, i);
+		const char *iloc = arena_printf(&r->cx.arena, "%s.%zu", eloc,
+		    i);
 
 		if (v_check_string(r, e, iloc, NULL, 0, 1, REF_MAX) == NULL)
 			good = false;

@@ -75,7 +75,8 @@ document_ids(struct req *r, json_t *body, const json_t **out)
 		}
 		if (json_string_length(e) <= PATH_ID_MAX &&
 		    strlen(json_string_value(e)) == json_string_length(e))
-			rc = servicebook_doc_usable(&r->cx, json_string_value(e));
+			rc = servicebook_doc_usable(&r->cx,
+			    json_string_value(e));
 		if (rc < 0)
 			return false;
 		if (rc == 0)

@@ -13,7 +13,7 @@
 
 #define FERNET_KEY_LEN	32
 #define FERNET_IV_LEN	16
-#define FERNET_MIN_LEN	73	/* version + ts + iv + one block + mac */
+#define FERNET_MIN_LEN	73	/* version, ts, iv, one block, mac */
 
 /* key = SHA-256(secret). Callers explicit_bzero it when done. */
 void	 fernet_key(const unsigned char *secret, size_t n,
@@ -24,8 +24,8 @@ char	*fernet_encrypt_iv(const unsigned char key[FERNET_KEY_LEN],
 	    uint64_t ts, const unsigned char iv[FERNET_IV_LEN],
 	    const void *msg, size_t n);
 /* With a CSPRNG IV; NULL when the CSPRNG or the cipher fails. */
-char	*fernet_encrypt(const unsigned char key[FERNET_KEY_LEN], uint64_t ts,
-	    const void *msg, size_t n);
+char	*fernet_encrypt(const unsigned char key[FERNET_KEY_LEN],
+	    uint64_t ts, const void *msg, size_t n);
 
 enum fernet_status {
 	FERNET_OK,

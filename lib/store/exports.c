@@ -36,7 +36,8 @@ bool
 export_grant_create(struct ctx *cx, enum export_kind k, const char *target,
     int64_t ttl, char token[TOKEN_LEN], int64_t *expires)
 {
-	char hash[B64URL_HMAC_LEN], created[TS_STORAGE_LEN], exp[TS_STORAGE_LEN];
+	char hash[B64URL_HMAC_LEN], created[TS_STORAGE_LEN];
+	char exp[TS_STORAGE_LEN];
 
 	if (!random_token(token)) {
 		db_fail(cx->db, DB_ERROR);
@@ -153,7 +154,8 @@ pick(const json_t *list, const char *const *keys)
 		for (k = 0; keys[k] != NULL; k++) {
 			json_t *v = json_object_get(e, keys[k]);
 
-			json_object_set(o, keys[k], v != NULL ? v : json_null());
+			json_object_set(o, keys[k], v != NULL ? v :
+			    json_null());
 		}
 		json_array_append_new(out, o);
 	}
@@ -221,7 +223,8 @@ vehicle_docs_redacted(struct ctx *cx, const char *vid)
 		json_object_set_new(o, "id", text_json(st, 0));
 		json_object_set_new(o, "entry_id", text_json(st, 1));
 		json_object_set_new(o, "content_type", text_json(st, 2));
-		json_object_set_new(o, "size_bytes", json_integer(db_int(st, 3)));
+		json_object_set_new(o, "size_bytes",
+		    json_integer(db_int(st, 3)));
 		json_object_set_new(o, "checksum_sha256", text_json(st, 4));
 		json_object_set_new(o, "created_at", ts_json(db_text(st, 5)));
 		json_object_set_new(o, "approval_status", text_json(st, 6));
@@ -274,7 +277,8 @@ vehicle_docs_full(struct ctx *cx, const char *vid)
 				json_object_set_new(o, c,
 				    ts_json(db_text(st, (int)i)));
 			else
-				json_object_set_new(o, c, text_json(st, (int)i));
+				json_object_set_new(o, c,
+				    text_json(st, (int)i));
 		}
 		json_array_append_new(a, o);
 	}
@@ -312,7 +316,8 @@ vehicle_entries_full(struct ctx *cx, const char *vid)
 		json_object_set_new(o, "version", json_integer(db_int(st, 4)));
 		json_object_set_new(o, "revision_count",
 		    json_integer(db_int(st, 5)));
-		json_object_set_new(o, "is_latest", json_boolean(db_int(st, 6)));
+		json_object_set_new(o, "is_latest",
+		    json_boolean(db_int(st, 6)));
 		json_object_set_new(o, "date", text_json(st, 7));
 		json_object_set_new(o, "type", text_json(st, 8));
 		json_object_set_new(o, "performed_by", text_json(st, 9));
@@ -420,7 +425,8 @@ vehicle_full(struct ctx *cx, const struct vehicle *v)
 	json_object_set_new(o, "delete_reason", str_or_null(v->delete_reason));
 	json_object_set_new(o, "delete_comment",
 	    str_or_null(v->delete_comment));
-	json_object_set_new(o, "entries", entries != NULL ? entries : json_null());
+	json_object_set_new(o, "entries", entries != NULL ? entries :
+	    json_null());
 	json_object_set_new(o, "documents", docs != NULL ? docs : json_null());
 	json_object_set_new(o, "trust_folders", folders != NULL ? folders :
 	    json_null());
@@ -460,7 +466,8 @@ export_vehicle(struct ctx *cx, const struct vehicle *v, bool full)
 	json_object_set_new(veh, "vin_masked", json_string(vin_masked(cx, v)));
 	json_object_set_new(veh, "vehicle_class",
 	    str_or_null(meta_str(v->meta, "vehicle_class")));
-	json_object_set_new(veh, "make", str_or_null(meta_str(v->meta, "make")));
+	json_object_set_new(veh, "make",
+	    str_or_null(meta_str(v->meta, "make")));
 	json_object_set_new(veh, "model",
 	    str_or_null(meta_str(v->meta, "model")));
 	year = v->meta != NULL ? json_object_get(v->meta, "year") : NULL;
@@ -702,8 +709,9 @@ export_masterclipboard(struct ctx *cx, const struct mc_session *s, bool full)
 	items = pick(json_object_get(c, "triage_items"), item_keys);
 	json_array_foreach(items, i, e)
 		if (!err)
-			json_object_set_new(e, "evidence_refs", evidence_refs(cx,
-			    json_object_get(e, "evidence_refs"), &err));
+			json_object_set_new(e, "evidence_refs",
+			    evidence_refs(cx, json_object_get(e,
+			    "evidence_refs"), &err));
 	json_object_set_new(d, "triage_items", items);
 	json_object_set_new(d, "board_snapshots",
 	    pick(json_object_get(c, "board_snapshots"), snap_keys));

@@ -39,12 +39,13 @@ const char *export_kind_name(enum export_kind);
  * replaces the requested value (or the kind's default when none was
  * asked for), then the kind's range clamps it.
  */
-int64_t	 export_ttl(enum export_kind, bool has_requested, int64_t requested,
-	    int64_t override);
+int64_t	 export_ttl(enum export_kind, bool has_requested,
+	    int64_t requested, int64_t override);
 
 /* A new grant; false on CSPRNG or database failure. */
-bool	 export_grant_create(struct ctx *, enum export_kind, const char *target,
-	    int64_t ttl, char token[TOKEN_LEN], int64_t *expires);
+bool	 export_grant_create(struct ctx *, enum export_kind,
+	    const char *target, int64_t ttl, char token[TOKEN_LEN],
+	    int64_t *expires);
 
 enum export_token {
 	EXT_OK,		/* consumed by this request */
@@ -66,7 +67,8 @@ int	 export_doc_valid(struct ctx *, const char *doc_id);
 /* The "data" of api.md 10.1 (redacted) or V of domain.md 10.3 (full). */
 json_t	*export_vehicle(struct ctx *, const struct vehicle *, bool full);
 /* The user member, redacted (api.md 10.2) or U (full). 1, 0 unknown, -1. */
-int	 export_user(struct ctx *, const char *user_id, bool full, json_t **);
+int	 export_user(struct ctx *, const char *user_id, bool full,
+	    json_t **);
 /* {"id", "servicebook_id_hmac", "entries"} redacted, or S (full). */
 json_t	*export_servicebook(struct ctx *, const char *sid, bool full);
 /* The "data" of api.md 10.4 (redacted) or C (full). */

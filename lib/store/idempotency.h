@@ -18,7 +18,7 @@
 struct idem_record {
 	const char	*request_hash;	/* lowercase hex SHA-256 */
 	int		 status;
-	const char	*response_json;	/* the answer's body, byte for byte */
+	const char	*response_json;	/* the answer's exact body */
 };
 
 /* The actor's record for (route_key, key): 1 found, 0 none, -1 error. */

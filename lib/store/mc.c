@@ -141,8 +141,8 @@ mc_items_create(struct ctx *cx, const struct mc_session *s,
 		    json_text(in[i].evidence_refs) : NULL;
 		rc = db_exec(cx->db, "INSERT INTO mc_triage_items (id, "
 		    "session_id, kind, title, details_redacted, severity, "
-		    "status, evidence_refs_json, created_at, updated_at) VALUES "
-		    "(?,?,?,?,?,?,?,?,?,?)", "ssssssssss", id, s->id,
+		    "status, evidence_refs_json, created_at, updated_at) "
+		    "VALUES (?,?,?,?,?,?,?,?,?,?)", "ssssssssss", id, s->id,
 		    in[i].kind, in[i].title, in[i].details, in[i].severity,
 		    in[i].status, refs != NULL ? refs : "[]", ts, ts);
 		free(refs);
@@ -207,7 +207,8 @@ mc_snapshot_add(struct ctx *cx, const struct mc_session *s,
 	if (rc != DB_OK)
 		return false;
 	return mc_audit(cx, "MC_BOARD_SNAPSHOT", s->id, idem_key,
-	    json_pack("{s:I}", "item_count", (json_int_t)json_array_size(ordered)));
+	    json_pack("{s:I}", "item_count",
+	    (json_int_t)json_array_size(ordered)));
 }
 
 bool
@@ -335,8 +336,8 @@ snapshot_list(struct ctx *cx, const char *sid, bool full)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prep(cx->db, "SELECT id, ordered_item_ids_json, notes_redacted, "
-	    "created_at FROM mc_board_snapshots WHERE session_id = ? ORDER BY "
+	st = db_prep(cx->db, "SELECT id, ordered_item_ids_json, "
+	    "notes_redacted, created_at FROM mc_board_snapshots WHERE session_id = ? ORDER BY "
 	    "created_at, seq", "s", sid);
 	if (st == NULL)
 		goto fail;

@@ -33,7 +33,7 @@ struct mc_item_in {
 	const char	*details;	/* NULL = none */
 	const char	*severity;
 	const char	*status;
-	const json_t	*evidence_refs;	/* array of strings or NULL */
+	const json_t	*evidence_refs;	/* strings, or NULL */
 };
 
 /* The fields a PATCH sets (api.md 13.5); NULL leaves one unchanged. */
@@ -51,7 +51,8 @@ bool	 mc_same_org(const struct ctx *, const struct mc_session *);
 /* 1 found, 0 unknown, -1 db error. */
 int	 mc_session_find(struct ctx *, const char *id, struct mc_session *);
 /* Is item_id a triage item of the session? 1, 0, -1. */
-int	 mc_item_exists(struct ctx *, const char *session_id, const char *item_id);
+int	 mc_item_exists(struct ctx *, const char *session_id,
+	    const char *item_id);
 
 /* Writes; each false on db error or a CSPRNG failure (db_status()). */
 bool	 mc_session_create(struct ctx *, const char *vehicle_public_id,
@@ -79,6 +80,7 @@ bool	 mc_session_close(struct ctx *, struct mc_session *,
  * (insert order on ties). full: every stored field (the full export);
  * otherwise the GET shape of api.md 13.2. NULL on db error.
  */
-json_t	*mc_session_json(struct ctx *, const struct mc_session *, bool full);
+json_t	*mc_session_json(struct ctx *, const struct mc_session *,
+	    bool full);
 
 #endif

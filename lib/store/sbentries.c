@@ -189,9 +189,9 @@ entry_get(struct ctx *cx, const char *id)
 int
 servicebook_case_exists(struct ctx *cx, const char *sid, const char *case_id)
 {
-	int64_t n = db_scalar(cx->db, "SELECT count(*) FROM servicebook_entries "
-	    "WHERE id = ? AND servicebook_id = ? AND entry_type = 'CASE'", "ss",
-	    case_id, sid);
+	int64_t n = db_scalar(cx->db, "SELECT count(*) FROM "
+	    "servicebook_entries WHERE id = ? AND servicebook_id = ? AND "
+	    "entry_type = 'CASE'", "ss", case_id, sid);
 
 	return n < 0 ? -1 : n > 0;
 }
@@ -229,7 +229,7 @@ insert(struct ctx *cx, const char *sid, const struct sb_row *row,
 	ts_storage(row->occurred_at, occ);
 	docs = row->docs != NULL ? json_dumps(row->docs, JSON_COMPACT) : NULL;
 	docs_s = docs != NULL ? docs : "[]";
-	/* km is the one nullable integer: 'n' binds NULL without an argument. */
+	/* km is the nullable integer: 'n' binds NULL and takes no argument. */
 	if (row->has_km)
 		rc = db_exec(cx->db, SB_INSERT, "sssssssssssisssss", id, sid,
 		    cx->actor.user_id, cx->actor.role_name, row->type,

@@ -50,13 +50,13 @@ int	 servicebook_doc_usable(struct ctx *, const char *doc_id);
 struct sb_entry_in {
 	const char	*source;	/* inspection: GPS or READOUT */
 	const char	*result_status;	/* OK or NOT_OK */
-	const char	*title;		/* trimmed; NULL = the route's default */
+	const char	*title;		/* trimmed; NULL = route default */
 	const char	*summary;	/* NULL = none */
 	const char	*details;
 	int64_t		 occurred_at;	/* microseconds */
 	bool		 has_km;
 	int64_t		 km;
-	const json_t	*document_ids;	/* array of strings; NULL = [] */
+	const json_t	*document_ids;	/* string array; NULL = [] */
 };
 
 /*
