@@ -14,7 +14,7 @@ BUILD_PKGS="build-essential pkg-config libsqlite3-dev libscrypt-dev libssl-dev l
 libmagic-dev libqrencode-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd"
 TEST_PKGS="$RUN_PKGS apache2 sqlite3 perl curl clang libclang-rt-14-dev wrk time chromium
-zbar-tools librsvg2-bin clamav"
+zbar-tools librsvg2-bin clamav python3-cryptography strace"
 
 # The pkg-config names behind BUILD_PKGS; libscrypt ships no .pc file.
 check() {

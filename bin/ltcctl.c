@@ -47,6 +47,7 @@ static const struct command {
 	  "  user show ID|EMAIL            account summary, address masked\n"
 	  "  user revoke-sessions ID|EMAIL revoke all sessions" },
 	{ "bootstrap-superadmin", cmd_bootstrap_superadmin, "bootstrap-superadmin EMAIL    first superadmin (only while none exists)" },
+	{ "export-decrypt", cmd_export_decrypt, "export-decrypt [FILE]         print the plaintext of a full export (stdin without FILE)" },
 };
 
 static int

@@ -30,6 +30,7 @@ int	 cmd_purge(int, char **);
 int	 cmd_maintenance(int, char **);
 int	 cmd_user(int, char **);
 int	 cmd_bootstrap_superadmin(int, char **);
+int	 cmd_export_decrypt(int, char **);
 
 /* Backup into dir (NULL = backup_dir/ltc-<ts>); used by migrate too. */
 int	 ctl_backup_to(struct db *, const char *dest, char *made, size_t madelen);

@@ -87,6 +87,14 @@ resp_json(struct req *r, int status, json_t *j)
 	free(s);
 }
 
+void
+resp_json_text(struct req *r, int status, const char *json, size_t len)
+{
+	begin(r, status, "application/json; charset=utf-8", CSP_JSON,
+	    "no-store");
+	buf_append(&r->resp.body, json, len);
+}
+
 static bool
 html_errors(struct req *r, int status, const char *detail)
 {

@@ -14,6 +14,8 @@
 
 /* JSON body; steals the reference. */
 void	 resp_json(struct req *, int status, json_t *);
+/* A JSON body already serialised (an idempotent replay), sent as is. */
+void	 resp_json_text(struct req *, int status, const char *json, size_t len);
 /* {"detail": "<code>"} */
 void	 resp_detail(struct req *, int status, const char *detail);
 /* {"detail": <object>}; steals the reference. */
