@@ -129,7 +129,7 @@ check-layers:
 .PHONY: check-html
 check-html:
 	@sh bin/check-html.sh .
-test: check-html
+test: check-html check-layers
 
 deps:
 	@sh bin/deps.sh test
