@@ -6,10 +6,15 @@
  *
  *   GET /qr              lookup form (frontend.md 3.2)
  *   GET /qr/{vehicle_id} public vehicle check (frontend.md 3.1)
+ *   GET /blog/, /news/   the published articles (frontend.md 3.3)
+ *   GET /blog/{slug}, /news/{slug}
+ *   GET /impressum       the operator data from config (frontend.md 3.8)
+ *   GET /sitemap.xml     static pages and every published article
  *
  * The check page shows what GET /api/public/qr/{id} answers, built by
  * the same trustsummary_public(), and shares its rate limit.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/app.h"
@@ -20,6 +25,9 @@
 #include "http/response.h"
 #include "domain/ampel.h"
 #include "domain/trustsummary.h"
+#include "base/crypto.h"
+#include "http/mdlite.h"
+#include "store/article.h"
 
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
@@ -182,10 +190,317 @@ qr_lookup(struct req *r)
 	    html_url(&r->cx.arena, id)));
 }
 
+/* ---- blog and news (frontend.md 3.3) ------------------------------ */
+
+#define PUBLIC_CACHE	"public, max-age=300"	/* security.md 10 */
+
+struct kind {
+	const char	*type;		/* "blog" | "news" */
+	const char	*h1;
+	const char	*intro;
+	const char	*empty;
+	const char	*back;
+};
+
+static const struct kind blog_kind = { "blog", "Blog",
+	"Neueste Artikel über Fahrzeugdokumentation und digitale Nachweise",
+	"Noch keine Blog-Beiträge veröffentlicht.", "← Zurück zum Blog" };
+static const struct kind news_kind = { "news", "News",
+	"Aktuelle Nachrichten rund um LifeTimeCircle und digitale "
+	"Fahrzeugdokumentation", "Noch keine News veröffentlicht.",
+	"← Zurück zu News" };
+
+/* <time> of a stored timestamp: datetime YYYY-MM-DD, text DD.MM.YYYY. */
+static void
+article_time(struct buf *b, const char *ts)
+{
+	char d[11], day[3] = { 0 }, mon[3] = { 0 }, year[5] = { 0 };
+
+	if (ts == NULL || strlen(ts) < 10) {
+		html_printf(b, "<time>—</time>");
+		return;
+	}
+	memcpy(d, ts, 10);
+	d[10] = '\0';
+	memcpy(year, ts, 4);
+	memcpy(mon, ts + 5, 2);
+	memcpy(day, ts + 8, 2);
+	html_printf(b, "<time datetime=\"%s\">%s.%s.%s</time>", d, day, mon,
+	    year);
+}
+
+/*
+ * Sends a cacheable page with a strong ETag over its bytes; an
+ * If-None-Match naming it gets 304 without a body.
+ */
+static void
+send_cached(struct req *r, struct buf *b)
+{
+	unsigned char h[32];
+	char hex[33], etag[36];
+	const char *inm = req_header("HTTP_IF_NONE_MATCH");
+	struct buf empty = { 0 };
+
+	sha256(b->data != NULL ? b->data : "", b->len, h);
+	hex_encode(h, 16, hex);
+	etag[0] = '"';
+	memcpy(etag + 1, hex, 32);
+	etag[33] = '"';
+	etag[34] = '\0';
+	if (inm != NULL && (strstr(inm, etag) != NULL ||
+	    strcmp(inm, "*") == 0)) {
+		buf_free(b);
+		page_send(r, 304, &empty, PUBLIC_CACHE);
+	} else
+		page_send(r, 200, b, PUBLIC_CACHE);
+	resp_header(r, "ETag", etag);
+}
+
+/* /blog without the slash: the list lives at /blog/. */
+static bool
+list_slash(struct req *r, const char *type)
+{
+	const char *pi = getenv("PATH_INFO");
+
+	if (pi != NULL && pi[strlen(pi) - 1] != '/') {
+		page_redirect(r, type[0] == 'b' ? "/blog/" : "/news/");
+		r->resp.status = 301;
+		resp_header(r, "Cache-Control", PUBLIC_CACHE);
+		return true;
+	}
+	return false;
+}
+
+static void
+article_list_page(struct req *r, const struct kind *k)
+{
+	struct page_opts o = { .title = k->h1, .description = k->intro };
+	struct buf b = { 0 };
+	struct article *v;
+	size_t i, n;
+
+	if (list_slash(r, k->type))
+		return;
+	if ((v = article_list_published(&r->cx, k->type, &n)) == NULL) {
+		resp_db_error(r);
+		return;
+	}
+	o.canonical = k->type[0] == 'b' ? "blog/" : "news/";
+	o.nav_current = k->type[0] == 'b' ? "/blog/" : "/news/";
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>%s</h1>\n<p class=\"subline\">%s</p>\n", k->h1,
+	    k->intro);
+	if (n == 0)
+		html_printf(&b, "<p>%s</p>\n", k->empty);
+	else
+		html_printf(&b, "<ul class=\"articles\" "
+		    "aria-label=\"Artikelliste\">\n");
+	for (i = 0; i < n; i++) {
+		html_printf(&b, "<li>\n<h2><a href=\"/%s/%s\">%s</a></h2>\n"
+		    "<p>", k->type, html_url(&r->cx.arena, v[i].slug),
+		    v[i].title);
+		article_time(&b, v[i].published_at);
+		html_printf(&b, "</p>\n<p>%s</p>\n</li>\n",
+		    v[i].excerpt != NULL ? v[i].excerpt : "");
+	}
+	if (n > 0)
+		html_printf(&b, "</ul>\n");
+	page_end(&b, &o);
+	send_cached(r, &b);
+}
+
+static void
+article_page(struct req *r, const struct kind *k)
+{
+	struct page_opts o = { 0 };
+	struct buf b = { 0 };
+	struct article a;
+	const char *slug = req_param(r, "slug");
+
+	switch (article_find_published(&r->cx, k->type, slug, &a)) {
+	case 1:
+		break;
+	case 0:
+		o.title = "Artikel nicht gefunden";
+		page_begin(&b, &o);
+		html_printf(&b, "<h1>Artikel nicht gefunden</h1>\n"
+		    "<p><a href=\"/%s/\">%s</a></p>\n", k->type, k->back);
+		page_end(&b, &o);
+		page_send(r, 404, &b, "no-store");
+		return;
+	default:
+		resp_db_error(r);
+		return;
+	}
+	o.title = a.title;
+	o.description = a.excerpt != NULL && *a.excerpt != '\0' ?
+	    a.excerpt : k->intro;
+	o.canonical = arena_printf(&r->cx.arena, "%s/%s", k->type,
+	    html_url(&r->cx.arena, a.slug));
+	o.nav_current = k->type[0] == 'b' ? "/blog/" : "/news/";
+	page_begin(&b, &o);
+	html_printf(&b, "<p><a href=\"/%s/\">%s</a></p>\n<article>\n"
+	    "<h1>%s</h1>\n<p>", k->type, k->back, a.title);
+	article_time(&b, a.published_at);
+	html_printf(&b, "</p>\n");
+	if (a.content_md != NULL)
+		mdlite_render(&b, a.content_md, strlen(a.content_md));
+	html_printf(&b, "</article>\n");
+	page_end(&b, &o);
+	send_cached(r, &b);
+}
+
+static void blog_list(struct req *r) { article_list_page(r, &blog_kind); }
+static void news_list(struct req *r) { article_list_page(r, &news_kind); }
+static void blog_show(struct req *r) { article_page(r, &blog_kind); }
+static void news_show(struct req *r) { article_page(r, &news_kind); }
+
+/* ---- /impressum (frontend.md 3.8) ---------------------------------- */
+
+static bool
+set(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* A config value with its line breaks ("\n" written as is or escaped). */
+static void
+lines(struct buf *b, struct arena *a, const char *s)
+{
+	const char *nl, *esc;
+	size_t len;
+
+	for (;;) {
+		nl = strchr(s, '\n');
+		esc = strstr(s, "\\n");
+		if (nl == NULL && esc == NULL)
+			break;
+		if (nl == NULL || (esc != NULL && esc < nl)) {
+			len = (size_t)(esc - s);
+			html_printf(b, "%s<br>\n", arena_strndup(a, s, len));
+			s = esc + 2;
+		} else {
+			len = (size_t)(nl - s);
+			html_printf(b, "%s<br>\n", arena_strndup(a, s, len));
+			s = nl + 1;
+		}
+	}
+	html_printf(b, "%s", s);
+}
+
+static void
+impressum(struct req *r)
+{
+	struct page_opts o = { .title = "Impressum", .canonical = "impressum",
+	    .description = "Anbieterangaben von LifeTimeCircle" };
+	struct buf b = { 0 };
+
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>Impressum</h1>\n");
+	if (!set(cfg.imprint_name)) {
+		html_printf(&b, "<p>Die Anbieterangaben werden für diese "
+		    "Installation noch ergänzt.</p>\n");
+	} else {
+		html_printf(&b, "<section aria-labelledby=\"imp-anbieter\">\n"
+		    "<h2 id=\"imp-anbieter\">Angaben gemäß § 5 DDG</h2>\n"
+		    "<p>%s", cfg.imprint_name);
+		if (set(cfg.imprint_address)) {
+			html_printf(&b, "<br>\n");
+			lines(&b, &r->cx.arena, cfg.imprint_address);
+		}
+		html_printf(&b, "</p>\n</section>\n");
+		if (set(cfg.imprint_email) || set(cfg.imprint_phone)) {
+			html_printf(&b, "<section aria-labelledby=\"imp-kontakt\">"
+			    "\n<h2 id=\"imp-kontakt\">Kontakt</h2>\n");
+			if (set(cfg.imprint_email))
+				html_printf(&b, "<p>E-Mail: <a href=\"mailto:%s\">"
+				    "%s</a></p>\n", html_url(&r->cx.arena,
+				    cfg.imprint_email), cfg.imprint_email);
+			if (set(cfg.imprint_phone))
+				html_printf(&b, "<p>Telefon: %s</p>\n",
+				    cfg.imprint_phone);
+			html_printf(&b, "</section>\n");
+		}
+		if (set(cfg.imprint_register)) {
+			html_printf(&b, "<section aria-labelledby=\"imp-reg\">\n"
+			    "<h2 id=\"imp-reg\">Registereintrag</h2>\n<p>");
+			lines(&b, &r->cx.arena, cfg.imprint_register);
+			html_printf(&b, "</p>\n</section>\n");
+		}
+		if (set(cfg.imprint_vat_id))
+			html_printf(&b, "<section aria-labelledby=\"imp-ust\">\n"
+			    "<h2 id=\"imp-ust\">Umsatzsteuer-ID</h2>\n"
+			    "<p>%s</p>\n</section>\n", cfg.imprint_vat_id);
+		if (set(cfg.imprint_responsible)) {
+			html_printf(&b, "<section aria-labelledby=\"imp-v\">\n"
+			    "<h2 id=\"imp-v\">Verantwortlich für den Inhalt</h2>"
+			    "\n<p>");
+			lines(&b, &r->cx.arena, cfg.imprint_responsible);
+			html_printf(&b, "</p>\n</section>\n");
+		}
+	}
+	page_end(&b, &o);
+	send_cached(r, &b);
+}
+
+/* ---- /sitemap.xml -------------------------------------------------- */
+
+static const char *const static_pages[] = { "", "eintritt.html",
+	"faq.html", "jobs.html", "kontakt.html", "datenschutz.html",
+	"agb.html", "cookies.html", "impressum", "qr/", "blog/", "news/",
+	"login", "register", NULL };
+
+/*
+ * The sitemap protocol's XML; the escaping writer's entities are the
+ * XML ones, so slugs and the origin are escaped like page text.
+ */
+static void
+sitemap(struct req *r)
+{
+	static const char *const types[] = { "blog", "news" };
+	const char *origin = req_site_origin(r);
+	struct buf b = { 0 };
+	struct article *v;
+	size_t i, n, t;
+
+	html_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; static_pages[i] != NULL; i++)
+		html_printf(&b, "<url><loc>%s/%s</loc></url>\n", origin,
+		    static_pages[i]);
+	for (t = 0; t < 2; t++) {
+		if ((v = article_list_published(&r->cx, types[t], &n)) ==
+		    NULL) {
+			buf_free(&b);
+			resp_db_error(r);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			html_printf(&b, "<url><loc>%s/%s/%s</loc>", origin,
+			    types[t], html_url(&r->cx.arena, v[i].slug));
+			if (v[i].updated_at != NULL &&
+			    strlen(v[i].updated_at) >= 10)
+				html_printf(&b, "<lastmod>%s</lastmod>",
+				    arena_strndup(&r->cx.arena,
+				    v[i].updated_at, 10));
+			html_printf(&b, "</url>\n");
+		}
+	}
+	html_printf(&b, "</urlset>\n");
+	page_send(r, 200, &b, PUBLIC_CACHE);
+	resp_header(r, "Content-Type", "application/xml; charset=utf-8");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/qr", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, qr_lookup },
 	{ "GET", "/qr/{vehicle_id}",
 	    { R_PUBLIC_ROUTE, "role_not_allowed", PF_LATE_413 }, qr_show },
+	{ "GET", "/blog", { R_PUBLIC_ROUTE, NULL, 0 }, blog_list },
+	{ "GET", "/blog/{slug}", { R_PUBLIC_ROUTE, NULL, 0 }, blog_show },
+	{ "GET", "/news", { R_PUBLIC_ROUTE, NULL, 0 }, news_list },
+	{ "GET", "/news/{slug}", { R_PUBLIC_ROUTE, NULL, 0 }, news_show },
+	{ "GET", "/impressum", { R_PUBLIC_ROUTE, NULL, 0 }, impressum },
+	{ "GET", "/sitemap.xml", { R_PUBLIC_ROUTE, NULL, 0 }, sitemap },
 };
 
 int
