@@ -10,6 +10,8 @@
  *   GET /blog/{slug}, /news/{slug}
  *   GET /impressum       the operator data from config (frontend.md 3.8)
  *   GET /sitemap.xml     static pages and every published article
+ *   GET /login, POST /login/code, /login/verify, /login/password,
+ *   GET/POST /register, POST /logout   the sign-in forms (frontend.md 3.4-3.6)
  *
  * The check page shows what GET /api/public/qr/{id} answers, built by
  * the same trustsummary_public(), and shares its rate limit.
@@ -28,6 +30,13 @@
 #include "base/crypto.h"
 #include "http/mdlite.h"
 #include "store/article.h"
+#include "base/clock.h"
+#include "domain/email.h"
+#include "domain/password.h"
+#include "domain/signin.h"
+#include "http/form.h"
+#include "http/gate.h"
+#include "store/session.h"
 
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
@@ -491,6 +500,488 @@ sitemap(struct req *r)
 	resp_header(r, "Content-Type", "application/xml; charset=utf-8");
 }
 
+/* ---- sign-in (frontend.md 3.4-3.6) -------------------------------- */
+
+#define LOGIN_TITLE	"Anmelden"
+#define MSG_CODE_SENT \
+	"Wenn die E-Mail-Adresse gültig ist, wurde ein Code gesendet."
+#define MSG_EMAIL_EMPTY	"Bitte eine E-Mail-Adresse eingeben."
+#define MSG_EMAIL_BAD	"Bitte eine gültige E-Mail-Adresse eingeben."
+#define MSG_RATE \
+	"Zu viele Anfragen. Bitte kurz warten und erneut versuchen."
+
+/* The form fields of a POST body; an undecodable body is empty. */
+static struct kvlist
+form_body(struct req *r)
+{
+	struct kvlist kv = { 0 };
+
+	if (!req_read_body(r, (size_t)cfg.json_max_bytes) ||
+	    form_parse(&r->cx.arena, r->body != NULL ? r->body : "",
+	    r->body_len, 100, &kv) != FORM_OK)
+		memset(&kv, 0, sizeof(kv));
+	return kv;
+}
+
+static const char *
+field(const struct kvlist *kv, const char *name)
+{
+	const char *v = kv_get(kv, name);
+
+	return v != NULL ? v : "";
+}
+
+/* security.md 12: a local path, or NULL. */
+static const char *
+next_ok(const char *n)
+{
+	const char *p;
+
+	if (n == NULL || n[0] != '/' || n[1] == '/')
+		return NULL;
+	for (p = n; *p != '\0'; p++)
+		if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
+	/* ':' before the first '/' cannot occur: the first byte is '/'. */
+	return n;
+}
+
+/* The validated next, or the default of the signed-in role. */
+static const char *
+next_or_default(const char *n, enum role role)
+{
+	if (next_ok(n) != NULL)
+		return n;
+	return role == ROLE_MODERATOR ? "/app/cms.html?type=blog" : "/app/";
+}
+
+/* next of the request: the query on GET, the hidden field on POST. */
+static const char *
+req_next(struct req *r, const struct kvlist *kv)
+{
+	const char *n = kv != NULL ? kv_get(kv, "next") : req_query(r, "next");
+
+	return next_ok(n) != NULL ? n : "";
+}
+
+/* "?next=..." for a link carrying next, or "". */
+static const char *
+next_query(struct req *r, const char *next)
+{
+	if (*next == '\0')
+		return "";
+	return arena_printf(&r->cx.arena, "?next=%s",
+	    html_url(&r->cx.arena, next));
+}
+
+static void
+next_hidden(struct buf *b, const char *next)
+{
+	if (*next != '\0')
+		html_printf(b, "<input type=\"hidden\" name=\"next\" "
+		    "value=\"%s\">\n", next);
+}
+
+enum input_kind { IN_EMAIL, IN_PASSWORD, IN_NEW_PASSWORD, IN_OTP };
+
+/* A labelled input of kind with an optional error next to it. */
+static void
+input(struct buf *b, const char *id, const char *name, const char *label,
+    enum input_kind kind, const char *value, const char *error)
+{
+	html_printf(b, "<div class=\"field\">\n<label for=\"%s\">%s</label>\n",
+	    id, label);
+	if (error != NULL)
+		html_printf(b, "<p id=\"%s-error\" class=\"field-error\">%s"
+		    "</p>\n", id, error);
+	html_printf(b, "<input id=\"%s\" name=\"%s\" value=\"%s\" required "
+	    "aria-required=\"true\" ", id, name, value);
+	switch (kind) {
+	case IN_EMAIL:
+		html_printf(b, "type=\"email\" autocomplete=\"email\"");
+		break;
+	case IN_PASSWORD:
+		html_printf(b, "type=\"password\" "
+		    "autocomplete=\"current-password\"");
+		break;
+	case IN_NEW_PASSWORD:
+		html_printf(b, "type=\"password\" "
+		    "autocomplete=\"new-password\"");
+		break;
+	case IN_OTP:
+		html_printf(b, "type=\"text\" inputmode=\"numeric\" "
+		    "autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\" "
+		    "maxlength=\"6\"");
+		break;
+	}
+	if (error != NULL)
+		html_printf(b, " aria-invalid=\"true\" "
+		    "aria-describedby=\"%s-error\"", id);
+	html_printf(b, ">\n</div>\n");
+}
+
+static void
+login_page(struct req *r, int status, const char *next, const char *code_err,
+    const char *email, const char *pw_err)
+{
+	struct page_opts o = { .title = LOGIN_TITLE };
+	struct buf b = { 0 };
+	struct page_field_error fe;
+
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>" LOGIN_TITLE "</h1>\n"
+	    "<section class=\"card\" aria-labelledby=\"login-code\">\n"
+	    "<h2 id=\"login-code\">Mit E-Mail-Code anmelden</h2>\n"
+	    "<form method=\"post\" action=\"/login/code\">\n");
+	if (code_err != NULL) {
+		fe = (struct page_field_error){ "code-email", code_err };
+		page_error_summary(&b, &fe, 1);
+	}
+	input(&b, "code-email", "email", "E-Mail-Adresse", IN_EMAIL,
+	    code_err != NULL ? email : "", code_err);
+	next_hidden(&b, next);
+	html_printf(&b, "<p>Wir schicken dir einen sechsstelligen Code. Ein "
+	    "Konto wird bei der ersten Anmeldung automatisch angelegt.</p>\n"
+	    "<p><button type=\"submit\">Code anfordern</button></p>\n"
+	    "</form>\n</section>\n"
+	    "<section class=\"card\" aria-labelledby=\"login-pw\">\n"
+	    "<h2 id=\"login-pw\">Mit Passwort anmelden</h2>\n"
+	    "<form method=\"post\" action=\"/login/password\">\n");
+	if (pw_err != NULL) {
+		fe = (struct page_field_error){ "pw-email", pw_err };
+		page_error_summary(&b, &fe, 1);
+	}
+	input(&b, "pw-email", "email", "E-Mail-Adresse", IN_EMAIL,
+	    pw_err != NULL ? email : "", pw_err);
+	input(&b, "pw-password", "password", "Passwort", IN_PASSWORD,
+	    "", NULL);
+	next_hidden(&b, next);
+	html_printf(&b, "<p><button type=\"submit\">Anmelden</button></p>\n"
+	    "</form>\n</section>\n"
+	    "<p><a href=\"/register%s\">Noch kein Passwort? Jetzt "
+	    "registrieren</a></p>\n", next_query(r, next));
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+static void
+code_page(struct req *r, int status, const char *email, const char *cid,
+    const char *next, const char *dev_otp, const char *err)
+{
+	struct page_opts o = { .title = LOGIN_TITLE };
+	struct buf b = { 0 };
+	struct page_field_error fe = { "code-otp", err };
+
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>Code eingeben</h1>\n"
+	    "<p role=\"status\">" MSG_CODE_SENT "</p>\n");
+	if (dev_otp != NULL && *dev_otp != '\0')
+		html_printf(&b, "<p>Dev-OTP: %s</p>\n", dev_otp);
+	html_printf(&b, "<form method=\"post\" action=\"/login/verify\">\n");
+	if (err != NULL)
+		page_error_summary(&b, &fe, 1);
+	html_printf(&b, "<input type=\"hidden\" name=\"email\" value=\"%s\">\n"
+	    "<input type=\"hidden\" name=\"challenge_id\" value=\"%s\">\n",
+	    email, cid);
+	next_hidden(&b, next);
+	input(&b, "code-otp", "otp", "Code", IN_OTP, "", err);
+	html_printf(&b, "<p><button type=\"submit\">Anmelden</button></p>\n"
+	    "</form>\n<p><a href=\"/login\">Neuen Code anfordern</a></p>\n");
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+/* The German page for the flows' infrastructure failures. */
+static void
+flow_failed(struct req *r, enum auth_result res)
+{
+	if (res == AR_BUSY) {
+		resp_detail(r, 503, "busy");
+		resp_header(r, "Retry-After", "1");
+	} else if (res == AR_DB)
+		resp_db_error(r);
+	else
+		resp_internal(r, "internal");
+}
+
+/* After a login: the cookie, then consent first unless complete. */
+static void
+signed_in(struct req *r, struct auth_session *s, const char *next)
+{
+	enum role role = role_parse(s->role);
+	const char *to = next_or_default(next, role);
+	int c = 1;
+
+	if (role != ROLE_MODERATOR &&
+	    (c = consent_complete(r, s->user_id)) < 0) {
+		explicit_bzero(s, sizeof(*s));
+		resp_db_error(r);
+		return;
+	}
+	page_redirect(r, c == 0 ? arena_printf(&r->cx.arena,
+	    "/consent?next=%s", html_url(&r->cx.arena, to)) : to);
+	session_cookie(r, s->token);
+	explicit_bzero(s, sizeof(*s));
+}
+
+static void
+login_get(struct req *r)
+{
+	const char *next = req_next(r, NULL);
+
+	if (r->cx.actor.kind == AUTH_COOKIE) {
+		page_redirect(r, next_or_default(next, r->cx.actor.role));
+		return;
+	}
+	login_page(r, 200, next, NULL, NULL, NULL);
+}
+
+/* The e-mail of a form: NULL with *err set when refused. */
+static const char *
+form_email(struct req *r, const char *raw, const char **err)
+{
+	char *e = str_trim(arena_strdup(&r->cx.arena, raw));
+
+	*err = NULL;
+	if (*e == '\0') {
+		*err = MSG_EMAIL_EMPTY;
+		return NULL;
+	}
+	e = email_normalise(&r->cx.arena, e);
+	if (strlen(e) < EMAIL_MIN || strlen(e) > 4 * EMAIL_MAX ||
+	    !email_plausible(e)) {
+		*err = MSG_EMAIL_BAD;
+		return NULL;
+	}
+	return e;
+}
+
+static void
+login_code(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	const char *next = req_next(r, &kv), *err, *email;
+	struct code_answer ca;
+	enum auth_result res;
+
+	if ((email = form_email(r, field(&kv, "email"), &err)) == NULL) {
+		login_page(r, 400, next, err, field(&kv, "email"), NULL);
+		return;
+	}
+	if ((res = auth_request_code(r, email, NULL, &ca)) != AR_OK) {
+		flow_failed(r, res);
+		return;
+	}
+	code_page(r, 200, email, ca.challenge_id, next, ca.dev_otp, NULL);
+	explicit_bzero(&ca, sizeof(ca));
+}
+
+static void
+login_verify(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	const char *next = req_next(r, &kv), *email, *cid, *otp, *msg;
+	struct auth_session s;
+	enum auth_result res;
+	int64_t retry = 0;
+	int status = 400;
+
+	email = email_normalise(&r->cx.arena, str_trim(arena_strdup(
+	    &r->cx.arena, field(&kv, "email"))));
+	cid = field(&kv, "challenge_id");
+	otp = field(&kv, "otp");
+	if (*email == '\0' || *cid == '\0' || *otp == '\0')
+		res = AR_INVALID;
+	else
+		res = auth_verify(r, email, cid, otp, &s, &retry);
+	explicit_bzero((char *)otp, strlen(otp));
+	if (r->body != NULL)
+		explicit_bzero(r->body, r->body_len);
+	switch (res) {
+	case AR_OK:
+		signed_in(r, &s, next);
+		return;
+	case AR_INVALID:
+		msg = "Code oder Challenge sind ungültig.";
+		break;
+	case AR_EXPIRED:
+		msg = "Der Code ist abgelaufen. Bitte neuen Code anfordern.";
+		break;
+	case AR_LOCKED:
+		msg = "Zu viele falsche Codes. Bitte neuen Code anfordern.";
+		status = 429;
+		break;
+	case AR_RATE_LIMIT:
+		msg = MSG_RATE;
+		status = 429;
+		break;
+	default:
+		flow_failed(r, res);
+		return;
+	}
+	code_page(r, status, field(&kv, "email"), cid, next, NULL, msg);
+	if (status == 429)
+		resp_header(r, "Retry-After", arena_printf(&r->cx.arena,
+		    "%lld", (long long)(retry > 0 ? retry : 1)));
+}
+
+static void
+login_password(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	const char *next = req_next(r, &kv), *email, *pw;
+	struct auth_session s;
+	enum auth_result res;
+	int64_t retry = 0;
+
+	email = email_normalise(&r->cx.arena, str_trim(arena_strdup(
+	    &r->cx.arena, field(&kv, "email"))));
+	pw = field(&kv, "password");
+	if (*email == '\0' || *pw == '\0' || strlen(pw) > PW_MAX)
+		res = AR_INVALID;
+	else
+		res = auth_login(r, email, pw, &s, &retry);
+	explicit_bzero((char *)pw, strlen(pw));
+	if (r->body != NULL)
+		explicit_bzero(r->body, r->body_len);
+	switch (res) {
+	case AR_OK:
+		signed_in(r, &s, next);
+		return;
+	case AR_INVALID:
+		login_page(r, 400, next, NULL, field(&kv, "email"),
+		    "E-Mail-Adresse oder Passwort ist falsch, oder das Konto "
+		    "ist noch nicht bestätigt.");
+		return;
+	case AR_RATE_LIMIT:
+	case AR_LOCKED:
+		login_page(r, 429, next, NULL, field(&kv, "email"), MSG_RATE);
+		resp_header(r, "Retry-After", arena_printf(&r->cx.arena,
+		    "%lld", (long long)(retry > 0 ? retry : 1)));
+		return;
+	default:
+		flow_failed(r, res);
+	}
+}
+
+struct reg_errors {
+	const char	*email, *password, *password2;
+};
+
+static void
+register_page(struct req *r, int status, const char *next, const char *email,
+    const struct reg_errors *e)
+{
+	struct page_opts o = { .title = "Registrieren" };
+	struct buf b = { 0 };
+	struct page_field_error sum[3];
+	size_t n = 0;
+
+	if (e->email != NULL)
+		sum[n++] = (struct page_field_error){ "reg-email", e->email };
+	if (e->password != NULL)
+		sum[n++] = (struct page_field_error){ "reg-password",
+		    e->password };
+	if (e->password2 != NULL)
+		sum[n++] = (struct page_field_error){ "reg-password2",
+		    e->password2 };
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>Registrieren</h1>\n"
+	    "<form method=\"post\" action=\"/register\">\n");
+	page_error_summary(&b, sum, n);
+	input(&b, "reg-email", "email", "E-Mail-Adresse", IN_EMAIL, email,
+	    e->email);
+	html_printf(&b, "<div class=\"field\">\n<label for=\"reg-password\">"
+	    "Passwort</label>\n<p id=\"reg-password-hint\">Mindestens 10 "
+	    "Zeichen.</p>\n");
+	if (e->password != NULL)
+		html_printf(&b, "<p id=\"reg-password-error\" "
+		    "class=\"field-error\">%s</p>\n", e->password);
+	html_printf(&b, "<input id=\"reg-password\" name=\"password\" "
+	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" "
+	    "required aria-required=\"true\" ");
+	if (e->password != NULL)
+		html_printf(&b, "aria-invalid=\"true\" aria-describedby="
+		    "\"reg-password-error reg-password-hint\">\n</div>\n");
+	else
+		html_printf(&b, "aria-describedby=\"reg-password-hint\">\n"
+		    "</div>\n");
+	input(&b, "reg-password2", "password2", "Passwort wiederholen",
+	    IN_NEW_PASSWORD, "", e->password2);
+	next_hidden(&b, next);
+	html_printf(&b, "<p><button type=\"submit\">Registrieren</button></p>\n"
+	    "</form>\n<p><a href=\"/login%s\">Schon registriert? "
+	    "Anmelden</a></p>\n", next_query(r, next));
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+static void
+register_get(struct req *r)
+{
+	register_page(r, 200, req_next(r, NULL), "",
+	    &(struct reg_errors){ 0 });
+}
+
+static void
+register_post(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	const char *next = req_next(r, &kv), *email;
+	const char *pw = field(&kv, "password"), *pw2 = field(&kv, "password2");
+	struct reg_errors e = { 0 };
+	struct code_answer ca;
+	enum auth_result res;
+	size_t len = strlen(pw);
+
+	email = form_email(r, field(&kv, "email"), &e.email);
+	if (len < PW_MIN)
+		e.password = "Das Passwort muss mindestens 10 Zeichen lang "
+		    "sein.";
+	else if (len > PW_MAX)
+		e.password = "Das Passwort ist zu lang.";
+	else if (strcmp(pw, pw2) != 0)
+		e.password2 = "Die Passwörter stimmen nicht überein.";
+	if (e.email != NULL || e.password != NULL || e.password2 != NULL) {
+		explicit_bzero((char *)pw, len);
+		explicit_bzero((char *)pw2, strlen(pw2));
+		register_page(r, 400, next, field(&kv, "email"), &e);
+		return;
+	}
+	res = auth_request_code(r, email, pw, &ca);
+	explicit_bzero((char *)pw, len);
+	explicit_bzero((char *)pw2, strlen(pw2));
+	if (r->body != NULL)
+		explicit_bzero(r->body, r->body_len);
+	if (res != AR_OK) {
+		flow_failed(r, res);
+		return;
+	}
+	code_page(r, 200, email, ca.challenge_id, next, ca.dev_otp, NULL);
+	explicit_bzero(&ca, sizeof(ca));
+}
+
+static void
+logout(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	enum auth_result res;
+
+	if (r->cx.actor.kind == AUTH_COOKIE) {
+		if (!csrf_proof_ok(r, kv_get(&kv, "csrf_token"))) {
+			csrf_refuse(r);
+			return;
+		}
+		if ((res = auth_logout(r)) != AR_OK) {
+			flow_failed(r, res);
+			return;
+		}
+	}
+	page_redirect(r, "/");
+	if (req_cookie(r, "ltc_session") != NULL)
+		session_cookie(r, NULL);
+}
+
 static const struct route routes[] = {
 	{ "GET", "/qr", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, qr_lookup },
 	{ "GET", "/qr/{vehicle_id}",
@@ -501,6 +992,18 @@ static const struct route routes[] = {
 	{ "GET", "/news/{slug}", { R_PUBLIC_ROUTE, NULL, 0 }, news_show },
 	{ "GET", "/impressum", { R_PUBLIC_ROUTE, NULL, 0 }, impressum },
 	{ "GET", "/sitemap.xml", { R_PUBLIC_ROUTE, NULL, 0 }, sitemap },
+	{ "GET", "/login", { R_PUBLIC_ROUTE, NULL, 0 }, login_get },
+	{ "POST", "/login/code", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
+	    login_code },
+	{ "POST", "/login/verify", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
+	    login_verify },
+	{ "POST", "/login/password", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
+	    login_password },
+	{ "GET", "/register", { R_PUBLIC_ROUTE, NULL, 0 }, register_get },
+	{ "POST", "/register", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
+	    register_post },
+	/* The form carries the CSRF token; the handler checks it. */
+	{ "POST", "/logout", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN }, logout },
 };
 
 int
