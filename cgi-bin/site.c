@@ -12,6 +12,7 @@
  *   GET /sitemap.xml     static pages and every published article
  *   GET /login, POST /login/code, /login/verify, /login/password,
  *   GET/POST /register, POST /logout   the sign-in forms (frontend.md 3.4-3.6)
+ *   GET/POST /consent    the consent form (frontend.md 3.7)
  *
  * The check page shows what GET /api/public/qr/{id} answers, built by
  * the same trustsummary_public(), and shares its rate limit.
@@ -37,6 +38,7 @@
 #include "http/form.h"
 #include "http/gate.h"
 #include "store/session.h"
+#include "store/consent.h"
 
 #define QR_TITLE	"Fahrzeug-Check"
 #define QR_ID_EMPTY	"Bitte eine Fahrzeug-ID eingeben."
@@ -982,6 +984,176 @@ logout(struct req *r)
 		session_cookie(r, NULL);
 }
 
+/* ---- /consent (frontend.md 3.7) ----------------------------------- */
+
+#define CONSENT_ERROR	"Bitte AGB und Datenschutzerklärung bestätigen."
+
+/* The API date of the user's acceptance of type at version, or NULL. */
+static const char *
+accepted_on(struct req *r, json_t *rows, const char *type,
+    const char *version)
+{
+	size_t i;
+	json_t *o;
+	const char *at;
+
+	json_array_foreach(rows, i, o) {
+		at = jstr(o, "accepted_at");
+		if (str_eq(jstr(o, "doc_type"), type) &&
+		    str_eq(jstr(o, "doc_version"), version) && at != NULL &&
+		    strlen(at) >= 10)
+			return arena_printf(&r->cx.arena, "%.2s.%.2s.%.4s",
+			    at + 8, at + 5, at);
+	}
+	return NULL;
+}
+
+/* Without a session: sign in first, then come back here. */
+static void
+consent_login(struct req *r, const char *next)
+{
+	if (*next == '\0')
+		page_redirect(r, "/login?next=/consent");
+	else
+		page_redirect(r, arena_printf(&r->cx.arena,
+		    "/login?next=/consent%%3Fnext%%3D%s", html_url(&r->cx.arena,
+		    html_url(&r->cx.arena, next))));
+}
+
+static void
+consent_page(struct req *r, int status, const char *next, bool terms_err,
+    bool privacy_err)
+{
+	struct page_opts o = { .title = "Zustimmung" };
+	struct buf b = { 0 };
+	struct page_field_error fe = { terms_err ? "consent-terms" :
+	    "consent-privacy", CONSENT_ERROR };
+	const char *tv = cfg.terms_version, *pv = cfg.privacy_version;
+	const char *t_at, *p_at;
+	char csrf[B64URL_HMAC_LEN];
+	json_t *rows;
+
+	page_begin(&b, &o);
+	html_printf(&b, "<h1>Zustimmung</h1>\n");
+	if (r->cx.actor.role == ROLE_MODERATOR) {
+		html_printf(&b, "<p>Für die Redaktion ist keine Zustimmung "
+		    "erforderlich.</p>\n<p><a class=\"button\" "
+		    "href=\"/app/cms.html?type=blog\">Zum CMS</a></p>\n");
+		page_end(&b, &o);
+		page_send(r, 200, &b, "no-store");
+		return;
+	}
+	if ((rows = consent_accepted_json(r->cx.db, r->cx.actor.user_id)) ==
+	    NULL) {
+		buf_free(&b);
+		resp_db_error(r);
+		return;
+	}
+	t_at = accepted_on(r, rows, "terms", tv);
+	p_at = accepted_on(r, rows, "privacy", pv);
+	json_decref(rows);
+	html_printf(&b, "<p>Bevor du dein digitales Serviceheft nutzen "
+	    "kannst, brauchen wir deine Zustimmung zu den aktuellen Fassungen "
+	    "unserer AGB und der Datenschutzerklärung.</p>\n<ul>\n");
+	if (t_at != NULL)
+		html_printf(&b, "<li>AGB, Version %s: akzeptiert am %s</li>\n",
+		    tv, t_at);
+	else
+		html_printf(&b, "<li>AGB, Version %s: noch nicht akzeptiert"
+		    "</li>\n", tv);
+	if (p_at != NULL)
+		html_printf(&b, "<li>Datenschutzerklärung, Version %s: "
+		    "akzeptiert am %s</li>\n", pv, p_at);
+	else
+		html_printf(&b, "<li>Datenschutzerklärung, Version %s: noch "
+		    "nicht akzeptiert</li>\n", pv);
+	html_printf(&b, "</ul>\n");
+	if (t_at != NULL && p_at != NULL) {
+		html_printf(&b, "<p>Du hast den aktuellen Fassungen bereits "
+		    "zugestimmt.</p>\n<p><a class=\"button\" href=\"/%s\">"
+		    "Weiter</a></p>\n",
+		    next_or_default(next, r->cx.actor.role) + 1);
+		page_end(&b, &o);
+		page_send(r, status, &b, "no-store");
+		return;
+	}
+	csrf_token(r->cx.actor.session_id, csrf);
+	html_printf(&b, "<form method=\"post\" action=\"/consent\">\n");
+	if (terms_err || privacy_err)
+		page_error_summary(&b, &fe, 1);
+	html_printf(&b, "<fieldset>\n<legend>Erforderliche Zustimmungen"
+	    "</legend>\n<div class=\"field\">\n<input id=\"consent-terms\" "
+	    "name=\"terms\" type=\"checkbox\" value=\"1\" required");
+	if (terms_err)
+		html_printf(&b, " aria-invalid=\"true\"");
+	html_printf(&b, ">\n<label for=\"consent-terms\">Ich akzeptiere die "
+	    "Allgemeinen Geschäftsbedingungen (AGB), Version %s.</label>\n"
+	    "<a href=\"/agb.html\">AGB lesen</a>\n</div>\n"
+	    "<div class=\"field\">\n<input id=\"consent-privacy\" "
+	    "name=\"privacy\" type=\"checkbox\" value=\"1\" required", tv);
+	if (privacy_err)
+		html_printf(&b, " aria-invalid=\"true\"");
+	html_printf(&b, ">\n<label for=\"consent-privacy\">Ich habe die "
+	    "Datenschutzerklärung, Version %s, gelesen und stimme ihr zu."
+	    "</label>\n<a href=\"/datenschutz.html\">Datenschutzerklärung "
+	    "lesen</a>\n</div>\n</fieldset>\n"
+	    "<p>Beide Dokumente müssen bestätigt werden, bevor der Zielbereich "
+	    "freigeschaltet wird.</p>\n"
+	    "<input type=\"hidden\" name=\"csrf_token\" value=\"%s\">\n",
+	    pv, csrf);
+	next_hidden(&b, next);
+	html_printf(&b, "<p><button type=\"submit\">Zustimmen und weiter"
+	    "</button></p>\n</form>\n");
+	explicit_bzero(csrf, sizeof(csrf));
+	page_end(&b, &o);
+	page_send(r, status, &b, "no-store");
+}
+
+static void
+consent_get(struct req *r)
+{
+	const char *next = req_next(r, NULL);
+
+	if (r->cx.actor.kind == AUTH_NONE) {
+		consent_login(r, next);
+		return;
+	}
+	consent_page(r, 200, next, false, false);
+}
+
+static void
+consent_post(struct req *r)
+{
+	struct kvlist kv = form_body(r);
+	const char *next = req_next(r, &kv);
+	bool terms, privacy;
+
+	if (r->cx.actor.kind == AUTH_NONE) {
+		page_redirect(r, "/login");
+		return;
+	}
+	if (r->cx.actor.kind == AUTH_COOKIE &&
+	    !csrf_proof_ok(r, kv_get(&kv, "csrf_token"))) {
+		csrf_refuse(r);
+		return;
+	}
+	if (r->cx.actor.role == ROLE_MODERATOR) {
+		page_redirect(r, next_or_default(next, ROLE_MODERATOR));
+		return;
+	}
+	terms = *field(&kv, "terms") != '\0';
+	privacy = *field(&kv, "privacy") != '\0';
+	if (!terms || !privacy) {
+		consent_page(r, 400, next, !terms, !privacy);
+		return;
+	}
+	if (!consent_accept_current(r, "ui")) {
+		resp_db_error(r);
+		return;
+	}
+	page_redirect(r, next_or_default(next, r->cx.actor.role));
+}
+
 static const struct route routes[] = {
 	{ "GET", "/qr", { R_PUBLIC_ROUTE, "role_not_allowed", 0 }, qr_lookup },
 	{ "GET", "/qr/{vehicle_id}",
@@ -1004,6 +1176,9 @@ static const struct route routes[] = {
 	    register_post },
 	/* The form carries the CSRF token; the handler checks it. */
 	{ "POST", "/logout", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN }, logout },
+	{ "GET", "/consent", { R_PUBLIC_ROUTE, NULL, 0 }, consent_get },
+	{ "POST", "/consent", { R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN },
+	    consent_post },
 };
 
 int

@@ -136,6 +136,40 @@ $r = submit('/register', { email => 'r@example.org', password => 'x' x 12, passw
 is($r->{status}, 200, 'register: code page');
 like($r->{html}, qr{<h1>Code eingeben</h1>}, 'register: code page heading');
 
+# ---- consent ----------------------------------------------------------------------
+$r = $srv->get('/consent?next=%2Fapp%2F');
+is($r->{status}, 303, 'consent without a session: 303');
+is($r->{headers}{location}, '/login?next=/consent%3Fnext%3D%252Fapp%252F', 'consent: to login, next kept');
+$r = page('/consent?next=' . uri_escape_utf8($next), cookie => $cookie);
+is($r->{status}, 200, 'consent: 200');
+$h = $r->{html};
+like($h, qr{<h1>Zustimmung</h1>}, 'consent: heading');
+like($h, qr{<li>AGB, Version v1: noch nicht akzeptiert</li>}, 'consent: terms state');
+like($h, qr{<li>Datenschutzerklärung, Version v1: noch nicht akzeptiert</li>}, 'consent: privacy state');
+like($h, qr{<legend>Erforderliche Zustimmungen</legend>}, 'consent: fieldset');
+like($h, qr{<label for="consent-terms">Ich akzeptiere die Allgemeinen Geschäftsbedingungen \(AGB\), Version v1\.</label>},
+    'consent: terms label');
+like($h, qr{<label for="consent-privacy">Ich habe die Datenschutzerklärung, Version v1, gelesen und stimme ihr zu\.</label>},
+    'consent: privacy label');
+like($h, qr{Beide Dokumente müssen bestätigt werden, bevor der Zielbereich freigeschaltet wird\.}, 'consent: hint');
+my ($token) = $h =~ /name="csrf_token" value="([^"]+)"/;
+ok($token, 'consent: CSRF token in the form');
+$r = submit('/consent', { terms => '1', privacy => '1', next => $next }, cookie => $cookie);
+is($r->{status}, 403, 'consent without csrf_token: 403');
+$r = submit('/consent', { terms => '1', csrf_token => $token, next => $next }, cookie => $cookie);
+is($r->{status}, 400, 'consent: one box 400');
+like($r->{html}, qr{Bitte AGB und Datenschutzerklärung bestätigen\.}, 'consent: error');
+like($r->{html}, qr{id="consent-privacy" name="privacy" type="checkbox" value="1" required aria-invalid="true"},
+    'consent: the missing box marked');
+unlike($r->{html}, qr{id="consent-terms"[^>]*aria-invalid}, 'consent: the ticked box not marked');
+$r = submit('/consent', { terms => '1', privacy => '1', csrf_token => $token, next => $next }, cookie => $cookie);
+is($r->{status}, 303, 'consent: 303');
+is($r->{headers}{location}, $next, 'consent: on to next');
+like(page('/consent', cookie => $cookie)->{html}, qr{Du hast den aktuellen Fassungen bereits zugestimmt\.},
+    'consent: already complete');
+$r = page('/consent', token => $m->{token});
+like($r->{html}, qr{Für die Redaktion ist keine Zustimmung erforderlich\.}, 'consent: moderator note');
+
 # ---- logout --------------------------------------------------------------------
 $r = submit('/logout', {}, cookie => $cookie);
 is($r->{status}, 403, 'logout without csrf_token: 403 page');
