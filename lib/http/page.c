@@ -32,15 +32,22 @@ page_begin(struct buf *b, const struct page_opts *o)
 	html_printf(b, "<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>%s%s</title>\n"
+	    "initial-scale=1\">\n<title>%s%s</title>\n",
+	    o->title, o->raw_title ? "" : " – LifeTimeCircle");
+	if (o->description != NULL)
+		html_printf(b, "<meta name=\"description\" content=\"%s\">\n",
+		    o->description);
+	if (o->canonical != NULL)
+		html_printf(b, "<link rel=\"canonical\" href=\"/%s\">\n",
+		    o->canonical);
+	html_printf(b,
 	    "<link rel=\"stylesheet\" href=\"/assets/css/site.css\">\n"
 	    "</head>\n<body>\n"
 	    /* The skip link is the first focusable element of the page. */
 	    "<a class=\"skip-link\" href=\"#main\">Zum Inhalt springen</a>\n"
 	    "<header>\n<div class=\"container header-inner\">\n"
 	    "<a class=\"brand\" href=\"/\">LifeTimeCircle · Service Heft "
-	    "4.0</a>\n<nav aria-label=\"Hauptnavigation\">\n<ul>\n",
-	    o->title, o->raw_title ? "" : " – LifeTimeCircle");
+	    "4.0</a>\n<nav aria-label=\"Hauptnavigation\">\n<ul>\n");
 	for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
 		if (nav[i].pill)
 			html_printf(b, "<li><a class=\"pill\" href=\"/%s\"",

@@ -36,6 +36,8 @@ struct page_opts {
 	 * the text, so it appears exactly once (frontend.md 3.1).
 	 */
 	const char	*disclaimer_id;
+	const char	*description;	/* <meta name="description">, optional */
+	const char	*canonical;	/* canonical path without its "/" */
 };
 
 void	 page_begin(struct buf *, const struct page_opts *);

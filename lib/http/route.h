@@ -76,6 +76,8 @@ struct policy {
 #define POLICY_PRESESSION	{ R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN }
 #define POLICY_PRESESSION_W	{ R_PUBLIC_ROUTE, NULL, PF_CSRF_ORIGIN | PF_WRITE }
 #define POLICY_ANY		{ R_ANY, NULL, 0 }
+/* Public pages that moderators may read too (blog, news, sign-in). */
+#define POLICY_PUBLIC_MOD	{ R_PUBLIC_ROUTE, NULL, 0 }
 #define POLICY_ANY_LOGOUT	{ R_ANY, NULL, PF_CLEAR_COOKIE | PF_WRITE }
 #define POLICY_ANY_LEGACY	{ R_ANY, NULL, PF_LEGACY_401 }
 #define POLICY_ANY_LEGACY_W	{ R_ANY, NULL, PF_LEGACY_401 | PF_WRITE }
