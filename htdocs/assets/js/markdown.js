@@ -2,12 +2,13 @@
 // t/data/mdlite-cases.json is the corpus both are checked against.
 //
 // Readings of the rules, fixed by the corpus:
-// - a blank line is empty or holds only spaces and tabs;
-// - "trim" strips ASCII whitespace (space, \t, \n, \v, \f, \r) only;
+// - "trim" strips ASCII whitespace (space, \t, \n, \v, \f, \r) only, and a
+//   blank line is one made of nothing else; a lone \r stays text;
 // - a heading is one line "**text**" with at least one character of text;
 // - list items keep the rest of the line after "- " as it is;
 // - paragraph lines are joined with one space, each line as it is;
-// - every text is escaped (& < > " ') and blocks are joined with "\n".
+// - every text is escaped (& < > " '); each element ends with "\n", and
+//   each list item is on a line of its own.
 
 const WS = ' \t\n\v\f\r';
 
@@ -27,7 +28,7 @@ export function escapeHtml(s) {
 }
 
 function blank(line) {
-	return /^[ \t]*$/.test(line);
+	return [...line].every((c) => WS.includes(c));
 }
 
 export function blocks(md) {
@@ -51,13 +52,13 @@ export function blocks(md) {
 function block(b) {
 	const lines = b.split('\n');
 	if (lines.length === 1 && b.length > 4 && b.startsWith('**') && b.endsWith('**'))
-		return '<h2>' + escapeHtml(b.slice(2, -2)) + '</h2>';
+		return `<h2>${escapeHtml(b.slice(2, -2))}</h2>\n`;
 	if (lines.every((l) => l.startsWith('- ')))
-		return '<ul>' + lines.map((l) => '<li>' + escapeHtml(l.slice(2)) + '</li>').join('') + '</ul>';
-	return '<p>' + escapeHtml(lines.join(' ')) + '</p>';
+		return `<ul>\n${lines.map((l) => `<li>${escapeHtml(l.slice(2))}</li>\n`).join('')}</ul>\n`;
+	return `<p>${escapeHtml(lines.join(' '))}</p>\n`;
 }
 
 // Returns the HTML for content_md: only h2, ul/li and p, all text escaped.
 export function renderMarkdown(md) {
-	return blocks(md).map(block).join('\n');
+	return blocks(md).map(block).join('');
 }
