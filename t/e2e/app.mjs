@@ -8,7 +8,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import {
 	BASE, ok, must, skip, diag, done, flow, signUp, signInAs, acceptConsentByApi, pageFetch, mailCode, snap,
-	settle, tabTo, sqlite, status, watch, timing,
+	settle, tabTo, sqlite, status, watch, timing, ltcctl,
 } from './lib.mjs';
 
 const T0 = Date.now();
@@ -539,6 +539,41 @@ await flow('admin: role change with step-up', async () => {
 	// Without a superadmin's rights the superadmin option stays disabled
 	// for admins; here the actor is a superadmin, so it is enabled.
 	ok(await card.getByLabel('Rolle').locator('option[value="superadmin"]').isEnabled(), 'superadmin may assign superadmin');
+
+	// Moderator accreditation, also behind a step-up.
+	const tom = mail('tom');
+	ltcctl(['user', 'add', tom, '--role', 'user', '--password-stdin'], `${PW}\n`);
+	await users.getByLabel('E-Mail-Adresse suchen').fill(tom);
+	await users.getByRole('button', { name: 'Suchen' }).click();
+	await p.waitForFunction((b) => {
+		const rows = document.querySelectorAll('#benutzer li[data-user]');
+		return rows.length === 1 && rows[0].dataset.user !== b;
+	}, B.user_id);
+	const tomCard = users.locator('li[data-user]');
+	const tomId = await tomCard.getAttribute('data-user');
+	await tomCard.getByRole('button', { name: 'Als Moderator akkreditieren' }).click();
+	await users.getByText(`Als Moderator akkreditiert: ${tomId}.`).waitFor();
+	ok((await pageFetch(p, 'GET', `/api/admin/users?email=${enc(tom)}`)).json[0].role === 'moderator', 'accredited as moderator');
+
+	// VIP business for B with A as staff: create, approve and staff with step-up.
+	const vip = p.locator('#vip');
+	await vip.getByLabel('Owner-User-ID').fill(B.user_id);
+	await vip.getByLabel('Business-ID (optional)').fill(`autohaus-${stamp}`);
+	await vip.getByRole('button', { name: 'Anlegen' }).click();
+	await vip.getByText(`VIP-Business angelegt: autohaus-${stamp}`).waitFor();
+	const biz = vip.locator('li', { hasText: `autohaus-${stamp}` });
+	ok(await biz.getByText('ausstehend').isVisible() && await biz.getByText('Staff (0/2)').isVisible(), 'new business: ausstehend, Staff (0/2)');
+	await biz.getByLabel('User-ID').fill(A.user_id);
+	await biz.getByRole('button', { name: 'Staff hinzufügen' }).click();
+	await vip.getByText('Das VIP-Business ist noch nicht freigegeben.').first().waitFor();
+	ok(true, 'staff before approval: business_not_approved in German');
+	await biz.getByRole('button', { name: `Freigeben: autohaus-${stamp}` }).click();
+	await vip.getByText(`Freigegeben: autohaus-${stamp}`).waitFor();
+	const biz2 = vip.locator('li', { hasText: `autohaus-${stamp}` });
+	await biz2.getByLabel('User-ID').fill(A.user_id);
+	await biz2.getByRole('button', { name: 'Staff hinzufügen' }).click();
+	await vip.getByText(`Staff hinzugefügt: ${A.user_id}`).waitFor();
+	ok(await vip.locator('li', { hasText: `autohaus-${stamp}` }).getByText('Staff (1/2)').isVisible(), 'approved business with one staff account');
 	await snap(p, 'admin');
 }, allPages);
 

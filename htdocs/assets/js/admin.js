@@ -134,9 +134,9 @@ function vipSection(me) {
 				reason: reason.value.trim() || null };
 			const r = await api('POST', '/api/admin/vip-businesses', { json: body });
 			if (r.ok) {
-				f.msgs.ok(`VIP-Business angelegt: ${r.data.business_id}`);
 				owner.value = bid.value = reason.value = '';
 				await load();
+				f.msgs.ok(`VIP-Business angelegt: ${r.data.business_id}`);
 				return;
 			}
 			failForm(f, r, { fields: { owner_user_id: owner, business_id: bid, reason }, map: ADMIN_MAP, fallback: OTHER });

@@ -148,9 +148,9 @@ export function uploadForm(opts) {
 			if (r.ok) {
 				progress.value = 100;
 				file.input.value = '';
-				f.msgs.ok(`Hochgeladen: ${r.data.filename}. Das Dokument ist jetzt in der Prüfung (Quarantäne).`);
 				if (opts.onUploaded)
 					await opts.onUploaded(r.data);
+				f.msgs.ok(`Hochgeladen: ${r.data.filename}. Das Dokument ist jetzt in der Prüfung (Quarantäne).`);
 				return;
 			}
 			progWrap.hidden = true;
