@@ -14,7 +14,7 @@ BUILD_PKGS="build-essential pkg-config libsqlite3-dev libscrypt-dev libssl-dev l
 libmagic-dev libqrencode-dev"
 RUN_PKGS="$BUILD_PKGS lighttpd"
 TEST_PKGS="$RUN_PKGS apache2 sqlite3 perl curl clang libclang-rt-14-dev wrk time chromium
-zbar-tools librsvg2-bin clamav python3-cryptography strace"
+zbar-tools librsvg2-bin clamav python3-cryptography strace nodejs"
 
 # The pkg-config names behind BUILD_PKGS; libscrypt ships no .pc file.
 check() {
@@ -62,7 +62,8 @@ need() {
 
 case "${1:-test}" in
 run)	need $RUN_PKGS ;;
-test)	need $TEST_PKGS ;;
+# npm comes with some nodejs builds (NodeSource) and separately in Debian.
+test)	if command -v npm >/dev/null 2>&1; then need $TEST_PKGS; else need $TEST_PKGS npm; fi ;;
 check)	check ;;
 *)	echo "usage: sh bin/deps.sh run|test|check" >&2; exit 2 ;;
 esac
