@@ -7,6 +7,7 @@
 #include "http/app.h"
 #include "base/clock.h"
 #include "base/config.h"
+#include "base/util.h"
 #include "store/db.h"
 #include "http/gate.h"
 #include "http/limit.h"
@@ -18,19 +19,11 @@
 static bool
 rid_ok(const char *s)
 {
-	size_t n, i;
+	size_t n;
 
 	if (s == NULL || (n = strlen(s)) < 6 || n > 128)
 		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == ':' || c == '-'))
-			return false;
-	}
-	return true;
+	return id_charset_ok(s);
 }
 
 static char fatal_key[64];

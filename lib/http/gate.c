@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/util.h"
 #include "http/cookie.h"
 #include "http/gate.h"
 #include "http/response.h"
@@ -14,21 +15,13 @@
 static bool
 dev_value_ok(const char *s, size_t max, bool id)
 {
-	size_t n, i;
+	size_t n;
 
 	if (s == NULL || (n = strlen(s)) == 0 || n > max)
 		return false;
 	if (!id)
 		return true;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == ':' || c == '-'))
-			return false;
-	}
-	return true;
+	return id_charset_ok(s);
 }
 
 static bool

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/util.h"
 #include "store/audit.h"
 #include "store/sbentries.h"
 
@@ -14,19 +15,11 @@
 bool
 servicebook_id_valid(const char *s)
 {
-	size_t n, i;
+	size_t n;
 
 	if (s == NULL || (n = strlen(s)) < 1 || n > SB_ID_MAX)
 		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == ':' || c == '-'))
-			return false;
-	}
-	return true;
+	return id_charset_ok(s);
 }
 
 int64_t
