@@ -18,11 +18,71 @@ use Time::Local qw(timegm);
 use Test::More;
 
 our @EXPORT_OK = qw(root build_dir json run_cgi free_port sq uuid write_conf run_ltcctl
-    sqlite_file api_ts store_ts items is_422);
+    sqlite_file api_ts store_ts items is_422 e2e_run);
 
 my $ROOT = abs_path(dirname(__FILE__) . '/../..');
 sub root { $ROOT }
 sub build_dir { $ENV{LTC_BUILD} // "$ROOT/build" }
+
+# Runs the browser script t/e2e/$script (Debian's Chromium through
+# playwright-core, npm packages pinned in t/e2e/package-lock.json and
+# installed with `npm ci` when missing) against $srv and relays its TAP:
+# its test points become ours, its comments diag. Screenshots go to
+# $LTC_TEST_OUT/$subdir (default t/out/$subdir).
+sub e2e_run {
+	my ($srv, $script, $subdir) = @_;
+	my $e2e = "$ROOT/t/e2e";
+	my $chromium = $ENV{LTC_CHROMIUM} // '/usr/bin/chromium';
+	ok(-x $chromium, "Chromium at $chromium (Debian package chromium)") or BAIL_OUT('no chromium');
+	my $node = `command -v node 2>/dev/null`;
+	chomp $node;
+	ok($node ne '', 'node is installed (Debian packages nodejs, npm)') or BAIL_OUT('no node');
+	unless (-f "$e2e/node_modules/playwright-core/package.json" && -f "$e2e/node_modules/axe-core/axe.min.js") {
+		my $log = `cd '$e2e' && npm ci --no-audit --no-fund --loglevel=error 2>&1`;
+		is($? >> 8, 0, 'npm ci installs the browser test packages') or diag($log);
+	}
+	ok(-f "$e2e/node_modules/playwright-core/package.json", 'playwright-core is there') or BAIL_OUT('no playwright-core');
+	my $out = ($ENV{LTC_TEST_OUT} // "$ROOT/t/out") . "/$subdir";
+	system('mkdir', '-p', $out);
+	unlink glob("$out/*.png");
+	local $ENV{LTC_E2E_BASE} = $srv->base;
+	local $ENV{LTC_E2E_DATA} = $srv->data;
+	local $ENV{LTC_E2E_CONF} = $srv->conf_file;
+	local $ENV{LTC_E2E_LTCCTL} = build_dir() . '/bin/ltcctl';
+	local $ENV{LTC_E2E_OUT} = $out;
+	local $ENV{LTC_CHROMIUM} = $chromium;
+	my $pid = open(my $tap, '-|') // die "fork: $!";
+	if ($pid == 0) {
+		open STDERR, '>&', \*STDOUT;
+		chdir $e2e or die;
+		exec 'timeout', '600', 'node', $script or exit 127;
+	}
+	my ($points, $plan) = (0, undef);
+	my $tb = Test::More->builder;
+	while (my $line = <$tap>) {
+		chomp $line;
+		if ($line =~ /^(not )?ok \d+ - (.*?)(?: # SKIP (.*))?$/) {
+			$points++;
+			my ($bad, $name, $why) = ($1, $2, $3);
+			$name =~ s/\\#/#/g;
+			if (defined $why) {
+				$tb->skip("$name: $why");
+			} else {
+				ok(!$bad, $name);
+			}
+		} elsif ($line =~ /^1\.\.(\d+)$/) {
+			$plan = $1;
+		} elsif ($line =~ /^# (.*)$/) {
+			diag($1);
+		} elsif ($line ne '') {
+			diag($line);
+		}
+	}
+	close $tap;
+	my $rc = $? >> 8;
+	ok(defined $plan && $plan == $points, "the browser script ran to its end ($points test points)");
+	ok($rc == 0, 'the browser script exits 0') or diag("exit $rc");
+}
 my $JSON = JSON::PP->new->utf8->canonical->allow_nonref;
 sub json { $JSON }
 
