@@ -117,9 +117,18 @@ HTDOCS_SRC := $(shell find htdocs -type f)
 $(BUILD)/bin/mkpage: bin/mkpage.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
-$(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage
+# The API description is served as /api/openapi.yaml: a static file the
+# server configs map to htdocs/openapi.yaml.
+$(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage docs/openapi.yaml
 	sh bin/gen-htdocs.sh $(BUILD)/bin/mkpage htdocs $(BUILD)/htdocs
+	cp docs/openapi.yaml $(BUILD)/htdocs/openapi.yaml
 	@touch $@
+
+# docs/openapi.yaml and htdocs/src/api.html from docs/openapi/*.yaml
+# (committed; t/92-openapi.t checks they are up to date).
+.PHONY: openapi
+openapi:
+	@perl bin/gen-openapi .
 
 # The include direction of lib/ (README "Layout").
 check-layers:
@@ -142,9 +151,15 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@sh bin/devserver.sh $(PORT) $(DATA)
 
+# Every JSON answer the suite sees is recorded and then checked against
+# the documented response schemas (t/doc/validate.mjs).
+ANSWERS := $(CURDIR)/$(BUILD)/answers.jsonl
 test: deps
 	@$(MAKE) --no-print-directory all
-	LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
+	@rm -f $(ANSWERS)
+	LTC_RECORD_ANSWERS=$(ANSWERS) LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
+	@cd t/doc && { [ -f node_modules/ajv/package.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	node t/doc/validate.mjs docs/openapi.yaml $(ANSWERS)
 
 check: test
 
