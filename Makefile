@@ -157,7 +157,7 @@ ANSWERS := $(CURDIR)/$(BUILD)/answers.jsonl
 test: deps
 	@$(MAKE) --no-print-directory all
 	@rm -f $(ANSWERS)
-	LTC_RECORD_ANSWERS=$(ANSWERS) LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
+	RECORD_API_ANSWERS=$(ANSWERS) LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
 	@cd t/doc && { [ -f node_modules/ajv/package.json ] || npm ci --no-audit --no-fund --loglevel=error; }
 	node t/doc/validate.mjs docs/openapi.yaml $(ANSWERS)
 
@@ -214,6 +214,9 @@ install: all
 	cp -R $(BUILD)/htdocs/. $(DESTDIR)$(PREFIX)/htdocs/
 	install -m 0644 $(SCHEMA_FILES) $(DESTDIR)$(PREFIX)/schema/
 	install -m 0644 conf/ltc.conf.example conf/lighttpd.conf conf/apache-vhost.conf $(DESTDIR)$(PREFIX)/conf/
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 docs/man/ltc.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/ltc.conf.5
+	install -m 0644 docs/man/ltcctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ltcctl.8
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1,7 +1,7 @@
 // node validate.mjs OPENAPI.yaml ANSWERS.jsonl [--strict-coverage]
 //
 // Checks recorded answers (one JSON line each: method, path, status, body;
-// written by t/lib/LTC.pm under LTC_RECORD_ANSWERS) against the API
+// written by t/lib/LTC.pm under RECORD_API_ANSWERS) against the API
 // description: the path and method must be documented, the status must be
 // one of the operation's responses (or of the document's
 // x-common-responses), and the body must match that response's

@@ -152,13 +152,13 @@ sub _result {
 	return $r;
 }
 
-# With LTC_RECORD_ANSWERS=FILE, every JSON answer of an /api route (through
+# With RECORD_API_ANSWERS=FILE, every JSON answer of an /api route (through
 # a server or a CGI run directly) is appended to FILE as one JSON line
 # {method, path, status, body}; t/doc/validate.mjs checks them against the
 # documented response schemas of docs/openapi.yaml (`make test` does).
 sub record_answer {
 	my ($method, $path, $r, $file) = @_;
-	$file //= $ENV{LTC_RECORD_ANSWERS};
+	$file //= $ENV{RECORD_API_ANSWERS};
 	return unless defined $file && $file ne '' && defined $r->{json};
 	$path =~ s/[?#].*//s;
 	return unless $path =~ m{^/api(?:/|$)};
