@@ -6,7 +6,9 @@
 # - every key of the configuration table (lib/base/config.c) has an entry
 #   in ltc.conf(5) with its default and range, and the page has no key the
 #   program does not know; conf/ltc.conf.example names every key;
-# - make install puts both pages under PREFIX/share/man.
+# - make install puts both pages under PREFIX/share/man;
+# - README, INSTALL and the guides in docs/ link only to files of the
+#   repository that exist, and point at no document outside it.
 use strict;
 use warnings;
 use FindBin;
@@ -113,5 +115,18 @@ for (['man8/ltcctl.8', 'LTCCTL'], ['man5/ltc.conf.5', 'LTC.CONF']) {
 	ok(-f $f, "installed: share/man/$_->[0]");
 	like(scalar `MANWIDTH=100 man -l '$f' 2>/dev/null`, qr/^\Q$_->[1]\E\(/m, "man -l reads the installed $_->[0]");
 }
+
+# ---- the guides stay inside the repository -------------------------------------------
+for my $f ('README.md', 'INSTALL', map { s{^\Q$root\E/}{}r } glob("$root/docs/*.md")) {
+	my $text = slurp("$root/$f");
+	(my $dir = $f) =~ s{[^/]*$}{};
+	unlike($text, qr{\.\./shared|shared/spec|\b(?:ops|api|domain|frontend|extensions)\.md\b|security\.md \x{a7}}, "$f: no reference to documents outside the repository");
+	for my $target ($text =~ /\]\(([^)\s]+)\)/g) {
+		next if $target =~ m{^(?:https?:|mailto:|#)};
+		(my $path = $target) =~ s/#.*//;
+		ok(-e "$root/$dir$path", "$f: link $target exists");
+	}
+}
+like(slurp("$root/README.md"), qr/\A# [^\n]+\n\n```sh\nmake run[^\n]*\nmake test/, 'README starts with the two commands');
 
 done_testing;
