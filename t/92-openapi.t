@@ -105,7 +105,7 @@ for my $src (sort glob("$root/cgi-bin/*.c")) {
 			if (defined $rt->{mod_detail}) {
 				my $d403 = $o->{responses}{403} // {};
 				my $desc = $d403->{description} // ($d403->{'$ref'} ? resolve($d403->{'$ref'})->{description} : '');
-				like($desc // '', qr/`\Q$rt->{mod_detail}\E`/,
+				like($desc // '', qr/\b\Q$rt->{mod_detail}\E\b/,
 				    "$key: the 403 names the moderator detail $rt->{mod_detail}");
 			}
 		}
