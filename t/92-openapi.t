@@ -47,8 +47,9 @@ my $op = sub {
 	return "      operationId: $id\n      summary: s\n      x-roles: [user]\n      responses:\n"
 	    . "        '200':\n          description: ok\n";
 };
-my ($rc, $msg, $dir) = assemble('a.yaml' => "paths:\n  /api/x/{id}:\n    get:\n" . $op->('xGet'),
-    'b.yaml' => "paths:\n  /api/x/{id}:\n    post:\n" . $op->('xPost'));
+my $pp = "    parameters:\n      - {name: id, in: path, required: true, schema: {type: string}}\n";
+my ($rc, $msg, $dir) = assemble('a.yaml' => "paths:\n  /api/x/{id}:\n$pp    get:\n" . $op->('xGet'),
+    'b.yaml' => "paths:\n  /api/x/{id}:\n$pp    post:\n" . $op->('xPost'));
 is($rc, 0, 'two fragments may describe different methods of one path') or diag($msg);
 my $merged = `perl '$gen' --json '$dir'`;
 like($merged, qr/"xGet".*"xPost"|"xPost".*"xGet"/s, 'both operations are in the merged document');
@@ -56,6 +57,9 @@ like($merged, qr/"xGet".*"xPost"|"xPost".*"xGet"/s, 'both operations are in the 
     'b.yaml' => "paths:\n  /api/x/{id}:\n    get:\n" . $op->('two'));
 isnt($rc, 0, 'the same path and method in two fragments is refused');
 like($msg, qr{b\.yaml: duplicate operation GET /api/x/\{id\} \(also in a\.yaml\)}, 'the message names both fragments');
+($rc, $msg) = assemble('a.yaml' => "paths:\n  /api/x/{id}:\n$pp    get:\n" . $op->('one'),
+    'b.yaml' => "paths:\n  /api/x/{id}:\n    parameters: []\n    post:\n" . $op->('two'));
+like($msg, qr{b\.yaml: duplicate 'parameters' of /api/x/\{id\}}, 'different path-level parameters are refused');
 ($rc, $msg) = assemble('a.yaml' => "components:\n  schemas:\n    Error: {type: object}\n");
 like($msg, qr{duplicate components/schemas/Error}, 'a component name given twice is refused');
 ($rc, $msg) = assemble('a.yaml' => "info: {title: x}\npaths: {}\n");
