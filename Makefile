@@ -117,9 +117,18 @@ HTDOCS_SRC := $(shell find htdocs -type f)
 $(BUILD)/bin/mkpage: bin/mkpage.c $(LIBLTC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBLTC) $(LDLIBS_ALL)
-$(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage
+# The API description is served as /api/openapi.yaml: a static file the
+# server configs map to htdocs/openapi.yaml.
+$(BUILD)/htdocs.stamp: $(HTDOCS_SRC) bin/gen-htdocs.sh $(BUILD)/bin/mkpage docs/openapi.yaml
 	sh bin/gen-htdocs.sh $(BUILD)/bin/mkpage htdocs $(BUILD)/htdocs
+	cp docs/openapi.yaml $(BUILD)/htdocs/openapi.yaml
 	@touch $@
+
+# docs/openapi.yaml and htdocs/src/api.html from docs/openapi/*.yaml
+# (committed; t/92-openapi.t checks they are up to date).
+.PHONY: openapi
+openapi:
+	@perl bin/gen-openapi .
 
 # The include direction of lib/ (README "Layout").
 check-layers:
@@ -142,9 +151,15 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@sh bin/devserver.sh $(PORT) $(DATA)
 
+# Every JSON answer the suite sees is recorded and then checked against
+# the documented response schemas (t/doc/validate.mjs).
+ANSWERS := $(CURDIR)/$(BUILD)/answers.jsonl
 test: deps
 	@$(MAKE) --no-print-directory all
-	LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
+	@rm -f $(ANSWERS)
+	RECORD_API_ANSWERS=$(ANSWERS) LTC_BUILD=$(CURDIR)/$(BUILD) prove -j2 -r --timer t/
+	@cd t/doc && { [ -f node_modules/ajv/package.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	node t/doc/validate.mjs docs/openapi.yaml $(ANSWERS)
 
 check: test
 
@@ -199,6 +214,9 @@ install: all
 	cp -R $(BUILD)/htdocs/. $(DESTDIR)$(PREFIX)/htdocs/
 	install -m 0644 $(SCHEMA_FILES) $(DESTDIR)$(PREFIX)/schema/
 	install -m 0644 conf/ltc.conf.example conf/lighttpd.conf conf/apache-vhost.conf $(DESTDIR)$(PREFIX)/conf/
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0644 docs/man/ltc.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/ltc.conf.5
+	install -m 0644 docs/man/ltcctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/ltcctl.8
 
 clean:
 	rm -rf build build-asan build-fuzz

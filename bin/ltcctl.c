@@ -36,7 +36,7 @@ static const struct command {
 	{ "init", cmd_init, "init                          create data dir and database, migrate" },
 	{ "migrate", cmd_migrate, "migrate [--no-backup]         back up, then apply pending migrations" },
 	{ "backup", cmd_backup, "backup [--dest DIR]           online backup of database and documents" },
-	{ "restore", cmd_restore, "restore BACKUP_DIR --yes      restore a backup (ops.md 6.3)" },
+	{ "restore", cmd_restore, "restore BACKUP_DIR --yes      restore a backup (see ltcctl(8))" },
 	{ "purge", cmd_purge, "purge [--dry-run]             retention: expired rows, due documents, temp files" },
 	{ "verify", cmd_verify, "verify                        integrity, files, permissions, config" },
 	{ "maintenance", cmd_maintenance, "maintenance on|off|status     maintenance flag" },

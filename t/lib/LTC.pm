@@ -18,7 +18,7 @@ use Time::Local qw(timegm);
 use Test::More;
 
 our @EXPORT_OK = qw(root build_dir json run_cgi free_port sq uuid write_conf run_ltcctl
-    sqlite_file api_ts store_ts items is_422 e2e_run);
+    sqlite_file api_ts store_ts items is_422 e2e_run record_answer doc_tools);
 
 my $ROOT = abs_path(dirname(__FILE__) . '/../..');
 sub root { $ROOT }
@@ -212,6 +212,41 @@ sub _result {
 	return $r;
 }
 
+# With RECORD_API_ANSWERS=FILE, every JSON answer of an /api route (through
+# a server or a CGI run directly) is appended to FILE as one JSON line
+# {method, path, status, body}; t/doc/validate.mjs checks them against the
+# documented response schemas of docs/openapi.yaml (`make test` does).
+sub record_answer {
+	my ($method, $path, $r, $file) = @_;
+	$file //= $ENV{RECORD_API_ANSWERS};
+	return unless defined $file && $file ne '' && defined $r->{json};
+	$path =~ s/[?#].*//s;
+	return unless $path =~ m{^/api(?:/|$)};
+	my $line = $JSON->encode({ method => uc $method, path => $path, status => 0 + $r->{status},
+	    body => $r->{json} });
+	open my $fh, '>>', $file or return;
+	flock $fh, 2;
+	print $fh "$line\n";
+	close $fh;
+}
+
+# The npm packages of the documentation checks (t/doc: the OpenAPI linter,
+# ajv, yaml; versions pinned in t/doc/package-lock.json), installed with
+# `npm ci` once, under a lock so parallel tests wait for each other.
+# Returns the directory, or undef (with a diagnostic) when that fails.
+sub doc_tools {
+	my $dir = "$ROOT/t/doc";
+	open my $lock, '>', "$dir/.npm-lock" or return undef;
+	flock $lock, 2;
+	unless (-f "$dir/node_modules/.bin/redocly" && -f "$dir/node_modules/ajv/package.json"
+	    && -f "$dir/node_modules/yaml/package.json" && -f "$dir/node_modules/ajv-formats/package.json") {
+		my $log = `cd '$dir' && npm ci --no-audit --no-fund --loglevel=error 2>&1`;
+		if ($? != 0) { diag("npm ci in t/doc failed:\n$log"); return undef }
+	}
+	close $lock;
+	return $dir;
+}
+
 # Runs a CGI binary directly (the cgit way): env hash, optional stdin body.
 sub run_cgi {
 	my ($group, %o) = @_;
@@ -240,6 +275,8 @@ sub run_cgi {
 	my $rc = $? >> 8;
 	my $r = _parse_cgi($all // '');
 	$r->{exit} = $rc;
+	record_answer($env{REQUEST_METHOD}, "/api/$group$env{PATH_INFO}", $r)
+	    if $group ne 'site' && $group ne 'fallback';
 	$r->{stderr} = do { local (@ARGV, $/) = ("$dir/err"); -e "$dir/err" ? <> : '' };
 	return $r;
 }
@@ -423,7 +460,9 @@ sub req {
 	}
 	$hh{'set-cookie-list'} = ref $res->{headers}{'set-cookie'} ? $res->{headers}{'set-cookie'}
 	    : defined $res->{headers}{'set-cookie'} ? [ $res->{headers}{'set-cookie'} ] : [];
-	return _result($res->{status}, \%hh, $res->{content} // '');
+	my $r = _result($res->{status}, \%hh, $res->{content} // '');
+	record_answer($method, $path, $r);
+	return $r;
 }
 
 # One request written as is on a fresh connection (requests HTTP::Tiny
