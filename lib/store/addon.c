@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "store/addon.h"
 #include "store/db.h"
+#include "store/rowjson.h"
 
 bool
 addon_key_valid(const char *s)
@@ -25,31 +26,14 @@ addon_key_valid(const char *s)
 json_t *
 addon_config_list(struct db *db)
 {
-	struct db_stmt *st;
-	json_t *a, *o;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "addon_key", col_text }, { "allow_new", col_bool },
+		{ "requires_payment", col_bool }, { "admin_only", col_bool },
+		{ "updated_at", col_ts }, { NULL } };
 
-	st = db_prep(db, "SELECT addon_key, allow_new, requires_payment, "
-	    "admin_only, updated_at FROM addon_configs ORDER BY addon_key", NULL);
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "addon_key", json_string(db_text(st, 0)));
-		json_object_set_new(o, "allow_new", json_boolean(db_int(st, 1)));
-		json_object_set_new(o, "requires_payment",
-		    json_boolean(db_int(st, 2)));
-		json_object_set_new(o, "admin_only", json_boolean(db_int(st, 3)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 4)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return rows_json(db, cols, false, "SELECT addon_key, allow_new, "
+	    "requires_payment, admin_only, updated_at FROM addon_configs "
+	    "ORDER BY addon_key", NULL);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "store/audit.h"
 #include "store/mc.h"
+#include "store/rowjson.h"
 
 const char *
 mc_org_of(const struct ctx *cx)
@@ -233,121 +234,46 @@ mc_session_close(struct ctx *cx, struct mc_session *s, const char *idem_key)
 /* ---- reading ----------------------------------------------------------- */
 
 static json_t *
-text_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
-
-	return s != NULL ? json_string(s) : json_null();
-}
-
-/* A stored JSON array column; [] when unreadable. */
-static json_t *
-array_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
-	json_t *a = s != NULL ? json_loads(s, 0, NULL) : NULL;
-
-	if (!json_is_array(a)) {
-		json_decref(a);
-		a = json_array();
-	}
-	return a;
-}
-
-static json_t *
 speech_list(struct ctx *cx, const char *sid, bool full)
 {
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "id", col_text }, { "session_id", col_text, COL_FULL },
+		{ "source", col_text }, { "content_redacted", col_text },
+		{ "created_at", col_ts }, { NULL } };
 
-	st = db_prep(cx->db, "SELECT id, source, content_redacted, created_at "
-	    "FROM mc_speech_chunks WHERE session_id = ? ORDER BY created_at, "
-	    "seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "source", text_json(st, 1));
-		json_object_set_new(o, "content_redacted", text_json(st, 2));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
+	return rows_json(cx->db, cols, full, "SELECT id, session_id, source, "
+	    "content_redacted, created_at FROM mc_speech_chunks WHERE "
+	    "session_id = ? ORDER BY created_at, seq", "s", sid);
 }
 
 static json_t *
 item_list(struct ctx *cx, const char *sid, bool full)
 {
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "id", col_text }, { "session_id", col_text, COL_FULL },
+		{ "kind", col_text }, { "title", col_text },
+		{ "details_redacted", col_text }, { "severity", col_text },
+		{ "status", col_text }, { "evidence_refs", col_array },
+		{ "created_at", col_ts }, { "updated_at", col_ts }, { NULL } };
 
-	st = db_prep(cx->db, "SELECT id, kind, title, details_redacted, "
-	    "severity, status, evidence_refs_json, created_at, updated_at "
-	    "FROM mc_triage_items WHERE session_id = ? ORDER BY created_at, "
-	    "seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "kind", text_json(st, 1));
-		json_object_set_new(o, "title", text_json(st, 2));
-		json_object_set_new(o, "details_redacted", text_json(st, 3));
-		json_object_set_new(o, "severity", text_json(st, 4));
-		json_object_set_new(o, "status", text_json(st, 5));
-		json_object_set_new(o, "evidence_refs", array_json(st, 6));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 7)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 8)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
+	return rows_json(cx->db, cols, full, "SELECT id, session_id, kind, "
+	    "title, details_redacted, severity, status, evidence_refs_json, "
+	    "created_at, updated_at FROM mc_triage_items WHERE session_id = ? "
+	    "ORDER BY created_at, seq", "s", sid);
 }
 
 static json_t *
 snapshot_list(struct ctx *cx, const char *sid, bool full)
 {
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "id", col_text }, { "session_id", col_text, COL_FULL },
+		{ "ordered_item_ids", col_array }, { "notes_redacted", col_text },
+		{ "created_at", col_ts }, { NULL } };
 
-	st = db_prep(cx->db, "SELECT id, ordered_item_ids_json, "
-	    "notes_redacted, created_at FROM mc_board_snapshots WHERE session_id = ? ORDER BY "
-	    "created_at, seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "ordered_item_ids", array_json(st, 1));
-		json_object_set_new(o, "notes_redacted", text_json(st, 2));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
+	return rows_json(cx->db, cols, full, "SELECT id, session_id, "
+	    "ordered_item_ids_json, notes_redacted, created_at FROM "
+	    "mc_board_snapshots WHERE session_id = ? ORDER BY created_at, seq",
+	    "s", sid);
 }
 
 json_t *

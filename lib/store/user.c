@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "store/db.h"
+#include "store/rowjson.h"
 #include "store/user.h"
 
 #define USER_COLS "user_id, email_hmac, role, status, email_enc, " \
@@ -186,9 +187,11 @@ json_t *
 user_list(struct db *db, const char *email_hmac, int64_t limit,
     int64_t offset)
 {
+	static const struct col_json cols[] = {
+		{ "user_id", col_text }, { "role", col_text },
+		{ "status", col_text }, { "email_verified", col_bool },
+		{ "created_at", col_ts }, { NULL } };
 	struct db_stmt *st;
-	json_t *a;
-	int rc;
 
 	/* Ties on created_at: the later insert comes first (README). */
 	if (email_hmac != NULL)
@@ -199,24 +202,5 @@ user_list(struct db *db, const char *email_hmac, int64_t limit,
 		st = db_prep(db, "SELECT " LIST_COLS " FROM auth_users "
 		    "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
 		    "ii", limit, offset);
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "user_id", json_string(db_text(st, 0)));
-		json_object_set_new(o, "role", json_string(db_text(st, 1)));
-		json_object_set_new(o, "status", json_string(db_text(st, 2)));
-		json_object_set_new(o, "email_verified",
-		    json_boolean(db_int(st, 3) != 0));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 4)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return stmt_rows_json(st, cols, false);
 }
