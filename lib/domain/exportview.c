@@ -53,18 +53,25 @@ pick(const json_t *list, const char *const *keys)
 	return out;
 }
 
-/* The valid-evidence subset of an array of document ids. */
+/*
+ * The members of an array naming valid evidence: strings of prefix and a
+ * document id ("" for plain ids, "doc:" for evidence_refs).
+ */
 static json_t *
-valid_docs(struct ctx *cx, const json_t *ids, bool *err)
+valid_docs(struct ctx *cx, const json_t *list, const char *prefix,
+    bool *err)
 {
+	size_t i, n = strlen(prefix);
 	json_t *out = json_array(), *e;
-	size_t i;
 	int rc;
 
-	json_array_foreach(ids, i, e) {
-		if (!json_is_string(e))
+	json_array_foreach(list, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s == NULL || strncmp(s, prefix, n) != 0 ||
+		    (n > 0 && s[n] == '\0'))
 			continue;
-		if ((rc = export_doc_valid(cx, json_string_value(e))) < 0) {
+		if ((rc = export_doc_valid(cx, s + n)) < 0) {
 			*err = true;
 			break;
 		}
@@ -95,90 +102,99 @@ vin_masked(struct ctx *cx, const struct vehicle *v)
 }
 
 /* Valid-evidence documents of the vehicle, created_at ascending. */
-static json_t *
-vehicle_docs_redacted(struct ctx *cx, const char *vid)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_text }, { "entry_id", col_text },
-		{ "content_type", col_text }, { "size_bytes", col_int },
-		{ "checksum_sha256", col_text }, { "created_at", col_ts },
-		{ "approval_status", col_text }, { NULL } };
+static const struct col_json doc_redacted_cols[] = {
+	{ "id", col_text },
+	{ "entry_id", col_text },
+	{ "content_type", col_text },
+	{ "size_bytes", col_int },
+	{ "checksum_sha256", col_text },
+	{ "created_at", col_ts },
+	{ "approval_status", col_text },
+	{ NULL },
+};
 
-	return rows_json(cx->db, cols, true, "SELECT id, entry_id, "
-	    "content_type, size_bytes, checksum_sha256, created_at, "
-	    "approval_status FROM documents WHERE vehicle_id = ? AND "
-	    "approval_status = 'APPROVED' AND scan_status = 'CLEAN' AND "
-	    "pii_status = 'OK' AND deleted_at IS NULL ORDER BY created_at, id",
-	    "s", vid);
-}
+#define DOCS_REDACTED "SELECT id, entry_id, content_type, size_bytes, " \
+	"checksum_sha256, created_at, approval_status FROM documents WHERE " \
+	"vehicle_id = ? AND approval_status = 'APPROVED' AND " \
+	"scan_status = 'CLEAN' AND pii_status = 'OK' AND deleted_at IS NULL " \
+	"ORDER BY created_at, id"
 
 /* DocumentOut (api.md 1.2) plus pii_confirmed_at, non-deleted, by time. */
-static json_t *
-vehicle_docs_full(struct ctx *cx, const char *vid)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_text }, { "filename", col_text },
-		{ "content_type", col_text }, { "size_bytes", col_int },
-		{ "approval_status", col_text }, { "status", col_text },
-		{ "scan_status", col_text }, { "pii_status", col_text },
-		{ "checksum_sha256", col_text }, { "vehicle_id", col_text },
-		{ "entry_id", col_text }, { "owner_user_id", col_text },
-		{ "created_by_user_id", col_text }, { "created_at", col_ts },
-		{ "approved_by_user_id", col_text }, { "approved_at", col_ts },
-		{ "rejected_by_user_id", col_text }, { "rejected_at", col_ts },
-		{ "reject_reason", col_text },
-		{ "pii_marked_by_user_id", col_text },
-		{ "pii_marked_at", col_ts }, { "pii_note", col_text },
-		{ "deleted_at", col_ts }, { "pii_confirmed_at", col_ts },
-		{ NULL } };
+static const struct col_json doc_full_cols[] = {
+	{ "id", col_text },
+	{ "filename", col_text },
+	{ "content_type", col_text },
+	{ "size_bytes", col_int },
+	{ "approval_status", col_text },
+	{ "status", col_text },
+	{ "scan_status", col_text },
+	{ "pii_status", col_text },
+	{ "checksum_sha256", col_text },
+	{ "vehicle_id", col_text },
+	{ "entry_id", col_text },
+	{ "owner_user_id", col_text },
+	{ "created_by_user_id", col_text },
+	{ "created_at", col_ts },
+	{ "approved_by_user_id", col_text },
+	{ "approved_at", col_ts },
+	{ "rejected_by_user_id", col_text },
+	{ "rejected_at", col_ts },
+	{ "reject_reason", col_text },
+	{ "pii_marked_by_user_id", col_text },
+	{ "pii_marked_at", col_ts },
+	{ "pii_note", col_text },
+	{ "deleted_at", col_ts },
+	{ "pii_confirmed_at", col_ts },
+	{ NULL },
+};
 
-	return rows_json(cx->db, cols, true, "SELECT id, filename, "
-	    "content_type, size_bytes, approval_status, approval_status, "
-	    "scan_status, pii_status, checksum_sha256, vehicle_id, entry_id, "
-	    "owner_user_id, created_by_user_id, created_at, "
-	    "approved_by_user_id, approved_at, rejected_by_user_id, "
-	    "rejected_at, reject_reason, pii_marked_by_user_id, pii_marked_at, "
-	    "pii_note, deleted_at, pii_confirmed_at FROM documents WHERE "
-	    "vehicle_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
-	    "s", vid);
-}
+static const struct col_json folder_cols[] = {
+	{ "id", col_int },
+	{ "vehicle_id", col_text },
+	{ "owner_user_id", col_text },
+	{ "addon_key", col_text },
+	{ "title", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
+};
 
-static json_t *
-vehicle_folders(struct ctx *cx, const char *vid)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_int }, { "vehicle_id", col_text },
-		{ "owner_user_id", col_text }, { "addon_key", col_text },
-		{ "title", col_text }, { "created_at", col_ts },
-		{ "updated_at", col_ts }, { NULL } };
+static const struct col_json addon_cols[] = {
+	{ "vehicle_id", col_text },
+	{ "addon_key", col_text },
+	{ "active", col_bool },
+	{ "addon_first_enabled_at", col_ts },
+	{ NULL },
+};
 
-	return rows_json(cx->db, cols, true, "SELECT id, vehicle_id, "
-	    "owner_user_id, addon_key, title, created_at, updated_at FROM "
-	    "trust_folders WHERE vehicle_id = ? ORDER BY id", "s", vid);
-}
-
-static json_t *
-vehicle_addons(struct ctx *cx, const char *vid)
-{
-	static const struct col_json cols[] = {
-		{ "vehicle_id", col_text }, { "addon_key", col_text },
-		{ "active", col_bool }, { "addon_first_enabled_at", col_ts },
-		{ NULL } };
-
-	return rows_json(cx->db, cols, true, "SELECT vehicle_id, addon_key, "
-	    "active, addon_first_enabled_at FROM vehicle_addon_states WHERE "
-	    "vehicle_id = ? ORDER BY addon_key", "s", vid);
-}
+/* The full export's lists of a vehicle after its entries. */
+static const struct row_list vehicle_lists[] = {
+	{ "documents", doc_full_cols, "SELECT id, filename, content_type, "
+	    "size_bytes, approval_status, approval_status, scan_status, "
+	    "pii_status, checksum_sha256, vehicle_id, entry_id, owner_user_id, "
+	    "created_by_user_id, created_at, approved_by_user_id, approved_at, "
+	    "rejected_by_user_id, rejected_at, reject_reason, "
+	    "pii_marked_by_user_id, pii_marked_at, pii_note, deleted_at, "
+	    "pii_confirmed_at FROM documents WHERE vehicle_id = ? AND "
+	    "deleted_at IS NULL ORDER BY created_at, id" },
+	{ "trust_folders", folder_cols, "SELECT id, vehicle_id, owner_user_id, "
+	    "addon_key, title, created_at, updated_at FROM trust_folders "
+	    "WHERE vehicle_id = ? ORDER BY id" },
+	{ "addon_states", addon_cols, "SELECT vehicle_id, addon_key, active, "
+	    "addon_first_enabled_at FROM vehicle_addon_states WHERE "
+	    "vehicle_id = ? ORDER BY addon_key" },
+	{ NULL },
+};
 
 static json_t *
 vehicle_full(struct ctx *cx, const struct vehicle *v)
 {
-	json_t *o = json_object(), *entries, *docs, *folders, *addons, *meta;
+	json_t *o = json_object(), *entries, *meta;
 
-	entries = entry_export_rows(cx->db, v->public_id);
-	docs = vehicle_docs_full(cx, v->public_id);
-	folders = vehicle_folders(cx, v->public_id);
-	addons = vehicle_addons(cx, v->public_id);
+	if ((entries = entry_export_rows(cx->db, v->public_id)) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
 	json_object_set_new(o, "public_id", json_string(v->public_id));
 	json_object_set_new(o, "owner_user_id", str_or_null(v->owner_user_id));
 	json_object_set_new(o, "vin_prefix3", str_or_null(v->vin_prefix3));
@@ -195,15 +211,8 @@ vehicle_full(struct ctx *cx, const struct vehicle *v)
 	json_object_set_new(o, "delete_reason", str_or_null(v->delete_reason));
 	json_object_set_new(o, "delete_comment",
 	    str_or_null(v->delete_comment));
-	json_object_set_new(o, "entries", entries != NULL ? entries :
-	    json_null());
-	json_object_set_new(o, "documents", docs != NULL ? docs : json_null());
-	json_object_set_new(o, "trust_folders", folders != NULL ? folders :
-	    json_null());
-	json_object_set_new(o, "addon_states", addons != NULL ? addons :
-	    json_null());
-	if (entries == NULL || docs == NULL || folders == NULL ||
-	    addons == NULL) {
+	json_object_set_new(o, "entries", entries);
+	if (!rows_json_lists(cx->db, o, vehicle_lists, true, v->public_id)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -225,7 +234,9 @@ export_vehicle(struct ctx *cx, const struct vehicle *v, bool full)
 		return NULL;
 	if ((entries = entry_list(cx->db, v->public_id, -1, 0)) == NULL)
 		return NULL;
-	if ((docs = vehicle_docs_redacted(cx, v->public_id)) == NULL) {
+	docs = rows_json(cx->db, doc_redacted_cols, true, DOCS_REDACTED, "s",
+	    v->public_id);
+	if (docs == NULL) {
 		json_decref(entries);
 		return NULL;
 	}
@@ -281,18 +292,14 @@ export_vehicle(struct ctx *cx, const struct vehicle *v, bool full)
 
 /* ---- user --------------------------------------------------------------- */
 
-static json_t *
-user_consents(struct ctx *cx, const char *uid)
-{
-	static const struct col_json cols[] = {
-		{ "doc_type", col_text }, { "doc_version", col_text },
-		{ "accepted_at", col_ts }, { "source", col_text },
-		{ "created_at", col_ts }, { NULL } };
-
-	return rows_json(cx->db, cols, true, "SELECT doc_type, doc_version, "
-	    "accepted_at, source, created_at FROM consent_acceptances WHERE "
-	    "user_id = ? ORDER BY accepted_at, id", "s", uid);
-}
+static const struct col_json consent_cols[] = {
+	{ "doc_type", col_text },
+	{ "doc_version", col_text },
+	{ "accepted_at", col_ts },
+	{ "source", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
 
 /* The public ids of the user's vehicles, oldest first. */
 static json_t *
@@ -318,14 +325,19 @@ int
 export_user(struct ctx *cx, const char *uid, bool full, json_t **out)
 {
 	static const struct col_json cols[] = {
-		{ "user_id", col_text }, { "_redacted", col_bool, COL_REDACTED },
-		{ "role", col_text }, { "status", col_text },
-		{ "created_at", col_ts }, { "updated_at", col_ts, COL_FULL },
+		{ "user_id", col_text },
+		{ "_redacted", col_bool, COL_REDACTED },
+		{ "role", col_text },
+		{ "status", col_text },
+		{ "created_at", col_ts },
+		{ "updated_at", col_ts, COL_FULL },
 		{ "email_verified_at", col_ts, COL_FULL },
 		{ "password_changed_at", col_ts, COL_FULL },
 		{ "disabled_at", col_ts, COL_FULL },
 		{ "has_password", col_bool, COL_FULL },
-		{ "email_hmac", col_text }, { NULL } };
+		{ "email_hmac", col_text },
+		{ NULL },
+	};
 	char uhmac[HEX_HMAC_LEN];
 	struct db_stmt *st;
 	json_t *u = NULL, *consents, *vehicles;
@@ -348,7 +360,10 @@ export_user(struct ctx *cx, const char *uid, bool full, json_t **out)
 	if (rc <= 0)
 		return rc;
 	if (full) {
-		consents = user_consents(cx, uid);
+		consents = rows_json(cx->db, consent_cols, true, "SELECT "
+		    "doc_type, doc_version, accepted_at, source, created_at "
+		    "FROM consent_acceptances WHERE user_id = ? ORDER BY "
+		    "accepted_at, id", "s", uid);
 		vehicles = user_vehicles(cx, uid);
 		if (consents == NULL || vehicles == NULL) {
 			json_decref(consents);
@@ -391,7 +406,7 @@ export_servicebook(struct ctx *cx, const char *sid, bool full)
 	json_array_foreach(rows, i, e)
 		if (!err)
 			json_object_set_new(e, "document_ids", valid_docs(cx,
-			    json_object_get(e, "document_ids"), &err));
+			    json_object_get(e, "document_ids"), "", &err));
 	json_decref(entries);
 	json_object_set_new(s, "entries", rows);
 	if (err) {
@@ -402,29 +417,6 @@ export_servicebook(struct ctx *cx, const char *sid, bool full)
 }
 
 /* ---- masterclipboard ---------------------------------------------------- */
-
-/* evidence_refs kept only as "doc:<id>" naming valid evidence. */
-static json_t *
-evidence_refs(struct ctx *cx, const json_t *refs, bool *err)
-{
-	json_t *out = json_array(), *e;
-	size_t i;
-	int rc;
-
-	json_array_foreach(refs, i, e) {
-		const char *s = json_string_value(e);
-
-		if (s == NULL || strncmp(s, "doc:", 4) != 0 || s[4] == '\0')
-			continue;
-		if ((rc = export_doc_valid(cx, s + 4)) < 0) {
-			*err = true;
-			break;
-		}
-		if (rc == 1)
-			json_array_append(out, e);
-	}
-	return out;
-}
 
 json_t *
 export_masterclipboard(struct ctx *cx, const struct mc_session *s, bool full)
@@ -455,8 +447,8 @@ export_masterclipboard(struct ctx *cx, const struct mc_session *s, bool full)
 	json_array_foreach(items, i, e)
 		if (!err)
 			json_object_set_new(e, "evidence_refs",
-			    evidence_refs(cx, json_object_get(e,
-			    "evidence_refs"), &err));
+			    valid_docs(cx, json_object_get(e,
+			    "evidence_refs"), "doc:", &err));
 	json_object_set_new(d, "triage_items", items);
 	json_object_set_new(d, "board_snapshots",
 	    pick(json_object_get(c, "board_snapshots"), snap_keys));

@@ -52,8 +52,12 @@ json_t *
 acceptance_list_json(struct db *db, const char *user_id)
 {
 	static const struct col_json cols[] = {
-		{ "doc_type", col_text }, { "doc_version", col_text },
-		{ "accepted_at", col_ts }, { "source", col_text }, { NULL } };
+		{ "doc_type", col_text },
+		{ "doc_version", col_text },
+		{ "accepted_at", col_ts },
+		{ "source", col_text },
+		{ NULL },
+	};
 
 	return rows_json(db, cols, false, "SELECT doc_type, doc_version, "
 	    "accepted_at, source FROM consent_acceptances WHERE user_id = ? "

@@ -27,9 +27,13 @@ json_t *
 addon_config_list(struct db *db)
 {
 	static const struct col_json cols[] = {
-		{ "addon_key", col_text }, { "allow_new", col_bool },
-		{ "requires_payment", col_bool }, { "admin_only", col_bool },
-		{ "updated_at", col_ts }, { NULL } };
+		{ "addon_key", col_text },
+		{ "allow_new", col_bool },
+		{ "requires_payment", col_bool },
+		{ "admin_only", col_bool },
+		{ "updated_at", col_ts },
+		{ NULL },
+	};
 
 	return rows_json(db, cols, false, "SELECT addon_key, allow_new, "
 	    "requires_payment, admin_only, updated_at FROM addon_configs "
@@ -61,32 +65,26 @@ bool
 addon_config_set(struct db *db, const char *key, const struct addon_config *c,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO addon_configs (addon_key, allow_new, "
 	    "requires_payment, admin_only, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (addon_key) DO UPDATE SET "
 	    "allow_new = excluded.allow_new, "
 	    "requires_payment = excluded.requires_payment, "
 	    "admin_only = excluded.admin_only, updated_at = excluded.updated_at",
-	    "sdddss", key, (int)c->allow_new, (int)c->requires_payment,
-	    (int)c->admin_only, ts, ts) == DB_OK;
+	    "sdddtt", key, (int)c->allow_new, (int)c->requires_payment,
+	    (int)c->admin_only, now, now) == DB_OK;
 }
 
 bool
 addon_entitlement_set(struct db *db, const char *user_id, const char *key,
     bool enabled, int64_t quantity, int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO account_entitlements (user_id, "
 	    "addon_key, enabled, quantity, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, addon_key) "
 	    "DO UPDATE SET enabled = excluded.enabled, "
 	    "quantity = excluded.quantity, updated_at = excluded.updated_at",
-	    "ssdiss", user_id, key, (int)enabled, quantity, ts, ts) == DB_OK;
+	    "ssditt", user_id, key, (int)enabled, quantity, now, now) == DB_OK;
 }
 
 int
@@ -122,28 +120,22 @@ bool
 addon_state_activate(struct db *db, const char *vehicle_id, const char *key,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	/* The first stamp is never moved: that is the grandfathering. */
 	return db_exec(db, "INSERT INTO vehicle_addon_states (vehicle_id, "
 	    "addon_key, active, addon_first_enabled_at, created_at, updated_at) "
 	    "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (vehicle_id, addon_key) "
 	    "DO UPDATE SET active = 1, addon_first_enabled_at = "
 	    "coalesce(addon_first_enabled_at, excluded.addon_first_enabled_at), "
-	    "updated_at = excluded.updated_at", "sssss", vehicle_id, key, ts, ts,
-	    ts) == DB_OK;
+	    "updated_at = excluded.updated_at", "ssttt", vehicle_id, key, now,
+	    now, now) == DB_OK;
 }
 
 int
 addon_state_deactivate(struct db *db, const char *vehicle_id, const char *key,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	if (db_exec(db, "UPDATE vehicle_addon_states SET active = 0, "
-	    "updated_at = ? WHERE vehicle_id = ? AND addon_key = ?", "sss", ts,
+	    "updated_at = ? WHERE vehicle_id = ? AND addon_key = ?", "tss", now,
 	    vehicle_id, key) != DB_OK)
 		return -1;
 	return db_changes(db) > 0 ? 1 : 0;

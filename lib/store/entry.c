@@ -33,16 +33,25 @@ col_cost(struct db_stmt *st, int i)
 
 /* EntryOut of a row of ENTRY_COLS; the full view adds owner and creator. */
 static const struct col_json entry_cols[] = {
-	{ "id", col_text }, { "vehicle_id", col_text },
-	{ "entry_group_id", col_text }, { "supersedes_entry_id", col_text },
-	{ "version", col_int }, { "revision_count", col_int },
-	{ "is_latest", col_bool }, { "date", col_text }, { "type", col_text },
-	{ "performed_by", col_text }, { "km", col_int }, { "note", col_text },
-	{ "cost_amount", col_cost }, { "trust_level", col_text },
-	{ "created_at", col_ts }, { "updated_at", col_ts },
+	{ "id", col_text },
+	{ "vehicle_id", col_text },
+	{ "entry_group_id", col_text },
+	{ "supersedes_entry_id", col_text },
+	{ "version", col_int },
+	{ "revision_count", col_int },
+	{ "is_latest", col_bool },
+	{ "date", col_text },
+	{ "type", col_text },
+	{ "performed_by", col_text },
+	{ "km", col_int },
+	{ "note", col_text },
+	{ "cost_amount", col_cost },
+	{ "trust_level", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
 	{ "owner_user_id", col_text, COL_FULL },
 	{ "created_by_user_id", col_text, COL_FULL },
-	{ NULL }
+	{ NULL },
 };
 
 /* Runs a prepared ENTRY_COLS query into a new array; NULL on error. */
@@ -83,19 +92,16 @@ entry_insert(struct ctx *cx, const struct vehicle *v, const char *id,
     const char *group, const char *supersedes, int64_t version,
     const struct entry_in *in)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "INSERT INTO vehicle_entries (id, vehicle_id, "
 	    "owner_user_id, created_by_user_id, entry_group_id, "
 	    "supersedes_entry_id, version, is_latest, entry_date, entry_type, "
 	    "performed_by, km, note, cost_cents, trust_level, created_at, "
 	    "updated_at) VALUES (?,?,?,?,?,?,?,1,?,?,?,?,?,"
-	    "CASE WHEN ? = 1 THEN ? END,?,?,?)", "ssssssisssisdisss", id,
+	    "CASE WHEN ? = 1 THEN ? END,?,?,?)", "ssssssisssisdistt", id,
 	    v->public_id, v->owner_user_id, cx->actor.user_id, group,
 	    supersedes, version, in->date, in->type, in->performed_by, in->km,
-	    in->note, (int)in->has_cost, in->cost_cents, in->trust_level, ts,
-	    ts) == DB_OK;
+	    in->note, (int)in->has_cost, in->cost_cents, in->trust_level,
+	    cx->now, cx->now) == DB_OK;
 }
 
 static bool

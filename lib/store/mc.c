@@ -86,15 +86,12 @@ bool
 mc_session_create(struct ctx *cx, const char *vehicle_public_id,
     const char *idem_key, char id[UUID_LEN])
 {
-	char ts[TS_STORAGE_LEN];
-
 	if (!new_id(cx, id))
 		return false;
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "INSERT INTO mc_sessions (id, org_id, "
 	    "created_by_user_id, vehicle_public_id, is_closed, created_at) "
-	    "VALUES (?,?,?,?,0,?)", "sssss", id, mc_org_of(cx),
-	    cx->actor.user_id, vehicle_public_id, ts) != DB_OK)
+	    "VALUES (?,?,?,?,0,?)", "sssst", id, mc_org_of(cx),
+	    cx->actor.user_id, vehicle_public_id, cx->now) != DB_OK)
 		return false;
 	return mc_audit(cx, "MC_SESSION_STARTED", id, idem_key, NULL);
 }
@@ -103,15 +100,13 @@ bool
 mc_speech_add(struct ctx *cx, const struct mc_session *s, const char *source,
     const char *content, const char *idem_key, char id[UUID_LEN])
 {
-	char ts[TS_STORAGE_LEN];
 	json_t *meta;
 
 	if (!new_id(cx, id))
 		return false;
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "INSERT INTO mc_speech_chunks (id, session_id, "
 	    "source, content_redacted, created_at) VALUES (?,?,?,?,?)",
-	    "sssss", id, s->id, source, content, ts) != DB_OK)
+	    "sssst", id, s->id, source, content, cx->now) != DB_OK)
 		return false;
 	meta = json_pack("{s:s}", "source", source);
 	return mc_audit(cx, "MC_SPEECH_CHUNK_ADDED", s->id, idem_key, meta);
@@ -164,18 +159,16 @@ bool
 mc_item_update(struct ctx *cx, const struct mc_session *s,
     const char *item_id, const struct mc_item_patch *p, const char *idem_key)
 {
-	char ts[TS_STORAGE_LEN];
 	json_t *meta;
 	json_int_t fields = 0;
 
-	ts_storage(cx->now, ts);
 	/* COALESCE keeps what the PATCH leaves out (absent or null). */
 	if (db_exec(cx->db, "UPDATE mc_triage_items SET "
 	    "title = COALESCE(?, title), "
 	    "details_redacted = COALESCE(?, details_redacted), "
 	    "severity = COALESCE(?, severity), status = COALESCE(?, status), "
-	    "updated_at = ? WHERE id = ? AND session_id = ?", "sssssss",
-	    p->title, p->details, p->severity, p->status, ts, item_id,
+	    "updated_at = ? WHERE id = ? AND session_id = ?", "sssstss",
+	    p->title, p->details, p->severity, p->status, cx->now, item_id,
 	    s->id) != DB_OK)
 		return false;
 	fields = (p->title != NULL) + (p->details != NULL) +
@@ -233,64 +226,59 @@ mc_session_close(struct ctx *cx, struct mc_session *s, const char *idem_key)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static json_t *
-speech_list(struct ctx *cx, const char *sid, bool full)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_text }, { "session_id", col_text, COL_FULL },
-		{ "source", col_text }, { "content_redacted", col_text },
-		{ "created_at", col_ts }, { NULL } };
+static const struct col_json speech_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "source", col_text },
+	{ "content_redacted", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
 
-	return rows_json(cx->db, cols, full, "SELECT id, session_id, source, "
+static const struct col_json item_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "kind", col_text },
+	{ "title", col_text },
+	{ "details_redacted", col_text },
+	{ "severity", col_text },
+	{ "status", col_text },
+	{ "evidence_refs", col_array },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
+};
+
+static const struct col_json snapshot_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "ordered_item_ids", col_array },
+	{ "notes_redacted", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
+
+/* A session's lists, oldest first. */
+static const struct row_list session_lists[] = {
+	{ "speech_chunks", speech_cols, "SELECT id, session_id, source, "
 	    "content_redacted, created_at FROM mc_speech_chunks WHERE "
-	    "session_id = ? ORDER BY created_at, seq", "s", sid);
-}
-
-static json_t *
-item_list(struct ctx *cx, const char *sid, bool full)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_text }, { "session_id", col_text, COL_FULL },
-		{ "kind", col_text }, { "title", col_text },
-		{ "details_redacted", col_text }, { "severity", col_text },
-		{ "status", col_text }, { "evidence_refs", col_array },
-		{ "created_at", col_ts }, { "updated_at", col_ts }, { NULL } };
-
-	return rows_json(cx->db, cols, full, "SELECT id, session_id, kind, "
-	    "title, details_redacted, severity, status, evidence_refs_json, "
+	    "session_id = ? ORDER BY created_at, seq" },
+	{ "triage_items", item_cols, "SELECT id, session_id, kind, title, "
+	    "details_redacted, severity, status, evidence_refs_json, "
 	    "created_at, updated_at FROM mc_triage_items WHERE session_id = ? "
-	    "ORDER BY created_at, seq", "s", sid);
-}
-
-static json_t *
-snapshot_list(struct ctx *cx, const char *sid, bool full)
-{
-	static const struct col_json cols[] = {
-		{ "id", col_text }, { "session_id", col_text, COL_FULL },
-		{ "ordered_item_ids", col_array }, { "notes_redacted", col_text },
-		{ "created_at", col_ts }, { NULL } };
-
-	return rows_json(cx->db, cols, full, "SELECT id, session_id, "
+	    "ORDER BY created_at, seq" },
+	{ "board_snapshots", snapshot_cols, "SELECT id, session_id, "
 	    "ordered_item_ids_json, notes_redacted, created_at FROM "
-	    "mc_board_snapshots WHERE session_id = ? ORDER BY created_at, seq",
-	    "s", sid);
-}
+	    "mc_board_snapshots WHERE session_id = ? ORDER BY created_at, "
+	    "seq" },
+	{ NULL },
+};
 
 json_t *
 mc_session_json(struct ctx *cx, const struct mc_session *s, bool full)
 {
-	json_t *o = json_object(), *speech, *items, *snaps;
+	json_t *o = json_object();
 
-	speech = speech_list(cx, s->id, full);
-	items = item_list(cx, s->id, full);
-	snaps = snapshot_list(cx, s->id, full);
-	if (speech == NULL || items == NULL || snaps == NULL) {
-		json_decref(speech);
-		json_decref(items);
-		json_decref(snaps);
-		json_decref(o);
-		return NULL;
-	}
 	if (full) {
 		json_object_set_new(o, "id", json_string(s->id));
 		json_object_set_new(o, "org_id", json_string(s->org_id));
@@ -303,8 +291,9 @@ mc_session_json(struct ctx *cx, const struct mc_session *s, bool full)
 	json_object_set_new(o, "is_closed", json_boolean(s->is_closed));
 	json_object_set_new(o, "created_at", ts_json(s->created_at));
 	json_object_set_new(o, "closed_at", ts_json(s->closed_at));
-	json_object_set_new(o, "speech_chunks", speech);
-	json_object_set_new(o, "triage_items", items);
-	json_object_set_new(o, "board_snapshots", snaps);
+	if (!rows_json_lists(cx->db, o, session_lists, full, s->id)) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }

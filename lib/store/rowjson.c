@@ -92,3 +92,17 @@ rows_json(struct db *db, const struct col_json *cols, bool full,
 	va_end(ap);
 	return stmt_rows_json(st, cols, full);
 }
+
+bool
+rows_json_lists(struct db *db, json_t *o, const struct row_list *l,
+    bool full, const char *id)
+{
+	json_t *a;
+
+	for (; l->key != NULL; l++) {
+		if ((a = rows_json(db, l->cols, full, l->sql, "s", id)) == NULL)
+			return false;
+		json_object_set_new(o, l->key, a);
+	}
+	return true;
+}

@@ -50,4 +50,18 @@ json_t	*stmt_rows_json(struct db_stmt *, const struct col_json *, bool full);
 json_t	*rows_json(struct db *, const struct col_json *, bool full,
 	    const char *sql, const char *types, ...);
 
+/*
+ * Member lists of one object, each the rows of a query taking one text
+ * parameter (the object's id): o[key] = rows of sql, in table order, up
+ * to a NULL key. False on a database error (o keeps what was set).
+ */
+struct row_list {
+	const char		*key;
+	const struct col_json	*cols;
+	const char		*sql;
+};
+
+bool	 rows_json_lists(struct db *, json_t *o, const struct row_list *,
+	    bool full, const char *id);
+
 #endif

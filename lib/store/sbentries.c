@@ -98,15 +98,24 @@ servicebook_doc_usable(struct ctx *cx, const char *doc_id)
 
 /* ServicebookEntry of api.md 11 from a row of SB_COLS, keys in order. */
 static const struct col_json sb_cols[] = {
-	{ "id", col_text }, { "servicebook_id", col_text },
-	{ "owner_id", col_text }, { "actor_role", col_text },
-	{ "entry_type", col_text }, { "source", col_text },
-	{ "result_status", col_text }, { "title", col_text },
-	{ "summary", col_text }, { "details", col_text },
-	{ "occurred_at", col_ts }, { "km", col_int_null },
-	{ "document_ids", col_array }, { "related_entry_id", col_text },
-	{ "related_case_id", col_text }, { "created_at", col_ts },
-	{ "updated_at", col_ts }, { NULL }
+	{ "id", col_text },
+	{ "servicebook_id", col_text },
+	{ "owner_id", col_text },
+	{ "actor_role", col_text },
+	{ "entry_type", col_text },
+	{ "source", col_text },
+	{ "result_status", col_text },
+	{ "title", col_text },
+	{ "summary", col_text },
+	{ "details", col_text },
+	{ "occurred_at", col_ts },
+	{ "km", col_int_null },
+	{ "document_ids", col_array },
+	{ "related_entry_id", col_text },
+	{ "related_case_id", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
 };
 
 json_t *
