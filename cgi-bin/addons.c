@@ -17,17 +17,13 @@
 static void
 config_done(struct req *r, const char *action, const char *key, json_t *m)
 {
-	json_t *j;
-
 	if (!audit(&r->cx, &(struct audit_ev){ .action = action,
 	    .target_type = "SYSTEM_CONFIG", .target_id = key,
 	    .scope = "global", .meta = m })) {
 		resp_db_error(r);
 		return;
 	}
-	j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	resp_json(r, 200, j);
+	resp_ok(r);
 }
 
 /* GET /config */
@@ -36,11 +32,7 @@ config_list(struct req *r)
 {
 	json_t *a = addon_config_list(r->cx.db);
 
-	if (a == NULL) {
-		resp_db_error(r);
-		return;
-	}
-	resp_json(r, 200, a);
+	resp_json_or_db(r, 200, a);
 }
 
 /* POST /config/{addon_key} */
@@ -210,8 +202,4 @@ static const struct route routes[] = {
 	{ "GET", "/vehicles/{vehicle_id}/{addon_key}", POLICY_OWN_CONSENT, vehicle_state },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "addons", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("addons", routes, NULL)

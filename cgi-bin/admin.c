@@ -114,11 +114,7 @@ users_list(struct req *r)
 	if (norm != NULL)
 		email_hmac(norm, key);
 	list = user_list(r->cx.db, norm != NULL ? key : NULL, limit, offset);
-	if (list == NULL) {
-		resp_db_error(r);
-		return;
-	}
-	resp_json(r, 200, list);
+	resp_json_or_db(r, 200, list);
 }
 
 /* ---- 14.2 GET /api/admin/vip-businesses ---------------------------- */
@@ -128,11 +124,7 @@ businesses_list(struct req *r)
 {
 	json_t *list = business_list(r->cx.db);
 
-	if (list == NULL) {
-		resp_db_error(r);
-		return;
-	}
-	resp_json(r, 200, list);
+	resp_json_or_db(r, 200, list);
 }
 
 /* ---- 14.3 POST /api/admin/step-up/grant ---------------------------- */
@@ -206,14 +198,8 @@ role_change(struct req *r, const char *new_role, const char *reason,
 	if (!step_up(r, scope))
 		return;
 	rc = uid != NULL ? user_find_by_id(&r->cx, uid, &u) : 0;
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "user_not_found"))
 		return;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "user_not_found");
-		return;
-	}
 	explicit_bzero(u.password_hash, sizeof(u.password_hash));
 	if (role_parse(u.role) == ROLE_SUPERADMIN && !actor_sa) {
 		resp_detail(r, 403, "superadmin_required");
@@ -400,14 +386,8 @@ business_approve_post(struct req *r)
 	if (!step_up(r, "vip_business_approve"))
 		return;
 	rc = id != NULL ? business_exists(r->cx.db, id) : 0;
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "business_not_found"))
 		return;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "business_not_found");
-		return;
-	}
 	if (!business_approve(r->cx.db, id, r->cx.actor.user_id, r->cx.now) ||
 	    (staff = business_staff_count(r->cx.db, id)) < 0 ||
 	    !business_audit(r, "VIP_BUSINESS_APPROVED", id, staff, NULL,
@@ -438,14 +418,8 @@ business_staff_post(struct req *r)
 	if (!step_up(r, "vip_business_staff"))
 		return;
 	rc = id != NULL ? business_find(&r->cx, id, &b) : 0;
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "business_not_found"))
 		return;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "business_not_found");
-		return;
-	}
 	if (!account_known(r, uid))
 		return;
 	if (b.approved_at == NULL) {
@@ -504,8 +478,4 @@ static const struct route routes[] = {
 	    business_staff_post },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "admin", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("admin", routes, NULL)

@@ -211,7 +211,7 @@ post_login(struct req *r)
 static void
 post_password(struct req *r)
 {
-	json_t *b = v_body_object(r), *j;
+	json_t *b = v_body_object(r);
 	const char *npw, *cpw, *cid, *otp;
 	enum auth_result res;
 	int64_t retry = 0;
@@ -235,9 +235,7 @@ post_password(struct req *r)
 		answer_error(r, res, retry);
 		return;
 	}
-	j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	resp_json(r, 200, j);
+	resp_ok(r);
 }
 
 static void
@@ -274,15 +272,12 @@ static void
 post_logout(struct req *r)
 {
 	enum auth_result res = auth_logout(&r->cx);
-	json_t *j;
 
 	if (res != AR_OK) {
 		answer_error(r, res, 0);
 		return;
 	}
-	j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	resp_json(r, 200, j);
+	resp_ok(r);
 	session_cookie(r, NULL);
 }
 
@@ -370,8 +365,4 @@ static const struct route routes[] = {
 	{ "POST", "/consent", POLICY_ANY_LEGACY_W, post_consent },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "auth", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("auth", routes, NULL)

@@ -25,8 +25,4 @@ static const struct route routes[] = {
 	{ "GET", "/{slug}", POLICY_PUBLISHED, blog_get },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "blog", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("blog", routes, NULL)

@@ -254,8 +254,4 @@ static const struct route routes[] = {
 	{ "POST", "/publish/{article_id}", SA_W, cms_publish_post },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "cms", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("cms", routes, NULL)

@@ -151,7 +151,7 @@ record(struct req *r, const struct item *it, size_t n)
 static void
 post_accept(struct req *r)
 {
-	json_t *b = v_body_object(r), *list = NULL, *x, *j;
+	json_t *b = v_body_object(r), *list = NULL, *x;
 	struct item *it = NULL;
 	size_t n = 0, i;
 
@@ -191,9 +191,7 @@ post_accept(struct req *r)
 		resp_db_error(r);
 		return;
 	}
-	j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	resp_json(r, 200, j);
+	resp_ok(r);
 }
 
 static const struct route routes[] = {
@@ -202,9 +200,4 @@ static const struct route routes[] = {
 	{ "POST", "/accept", POLICY_ANY_NOMOD_W, post_accept },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "consent", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("consent", routes, NULL)

@@ -293,14 +293,8 @@ link_checks(struct req *r, struct link_field vid, struct link_field eid,
 		return true;
 	rc = eid.value == NULL ? 0 :
 	    document_entry_linkable(r->cx.db, vid.value, eid.value);
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "entry_not_found"))
 		return false;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "entry_not_found");
-		return false;
-	}
 	return true;
 }
 
@@ -727,9 +721,4 @@ static const struct route routes[] = {
 	{ "DELETE", "/{doc_id}", P_OWN_W, delete },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "documents", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("documents", routes, NULL)

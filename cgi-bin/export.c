@@ -84,6 +84,49 @@ deny(struct req *r, const char *reason, int status, const char *detail)
 	resp_detail(r, status, detail);
 }
 
+/* How a refused export token is answered, per enum export_token. */
+struct refusal {
+	const char	*reason;	/* EXPORT_DENIED reason */
+	int		 status;
+	const char	*detail;
+};
+
+/* The vehicle, user and servicebook full exports: 403 forbidden. */
+static const struct refusal full_refusals[] = {
+	[EXT_INVALID] = { "TOKEN_INVALID", 403, "forbidden" },
+	[EXT_EXPIRED] = { "TOKEN_EXPIRED", 403, "forbidden" },
+	[EXT_TARGET] = { "TOKEN_INVALID", 403, "forbidden" },
+	[EXT_GRANTER] = { "TOKEN_INVALID", 403, "forbidden" },
+	[EXT_USED] = { "TOKEN_USED", 403, "forbidden" },
+};
+
+/* The masterclipboard's own details (api.md 10.4). */
+static const struct refusal mc_refusals[] = {
+	[EXT_INVALID] = { "TOKEN_INVALID", 403, "export_token_invalid" },
+	[EXT_EXPIRED] = { "TOKEN_EXPIRED", 403, "export_token_expired" },
+	[EXT_TARGET] = { "TOKEN_INVALID", 403,
+	    "export_token_target_mismatch" },
+	[EXT_GRANTER] = { "TOKEN_INVALID", 403, "export_token_invalid" },
+	[EXT_USED] = { "TOKEN_USED", 409, "export_token_already_used" },
+};
+
+/* Consumes the token for the path's target; false when answered. */
+static bool
+token_consumed(struct req *r, enum export_kind k, const char *token,
+    const struct refusal *no)
+{
+	enum export_token t = export_grant_consume(&r->cx, k, target_of(r),
+	    token);
+
+	if (t == EXT_OK)
+		return true;
+	if (t == EXT_ERROR)
+		resp_db_error(r);
+	else
+		deny(r, no[t].reason, no[t].status, no[t].detail);
+	return false;
+}
+
 static bool
 requested(struct req *r, const char *scope)
 {
@@ -427,22 +470,8 @@ full(struct req *r)
 		resp_detail(r, 404, "not_found");
 		return;
 	}
-	switch (export_grant_consume(&r->cx, k, target_of(r), token)) {
-	case EXT_OK:
-		break;
-	case EXT_EXPIRED:
-		deny(r, "TOKEN_EXPIRED", 403, "forbidden");
+	if (!token_consumed(r, k, token, full_refusals))
 		return;
-	case EXT_USED:
-		deny(r, "TOKEN_USED", 403, "forbidden");
-		return;
-	case EXT_ERROR:
-		resp_db_error(r);
-		return;
-	default:
-		deny(r, "TOKEN_INVALID", 403, "forbidden");
-		return;
-	}
 	if (k == EXPORT_VEHICLE) {
 		if (load_vehicle(r, &v) == 1)
 			x = export_vehicle(&r->cx, &v, true);
@@ -480,26 +509,8 @@ full_masterclipboard(struct req *r)
 		deny(r, "TOKEN_MISSING", 400, "missing_export_token");
 		return;
 	}
-	switch (export_grant_consume(&r->cx, EXPORT_MASTERCLIPBOARD,
-	    target_of(r), token)) {
-	case EXT_OK:
-		break;
-	case EXT_EXPIRED:
-		deny(r, "TOKEN_EXPIRED", 403, "export_token_expired");
+	if (!token_consumed(r, EXPORT_MASTERCLIPBOARD, token, mc_refusals))
 		return;
-	case EXT_TARGET:
-		deny(r, "TOKEN_INVALID", 403, "export_token_target_mismatch");
-		return;
-	case EXT_USED:
-		deny(r, "TOKEN_USED", 409, "export_token_already_used");
-		return;
-	case EXT_ERROR:
-		resp_db_error(r);
-		return;
-	default:
-		deny(r, "TOKEN_INVALID", 403, "export_token_invalid");
-		return;
-	}
 	/* The first use always consumes the token, even for a 404. */
 	if (strlen(target_of(r)) <= PATH_ID_MAX &&
 	    (rc = mc_session_find(&r->cx, target_of(r), &s)) < 0) {
@@ -553,9 +564,4 @@ static const struct route routes[] = {
 	  SA("role_not_allowed"), full_masterclipboard },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "export", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("export", routes, NULL)

@@ -20,8 +20,4 @@ static const struct route routes[] = {
 	{ "GET", "/", POLICY_PUBLIC, health_get },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "health", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("health", routes, NULL)

@@ -65,6 +65,17 @@ mc_error(struct req *r, int status, const char *code)
 	resp_error_code(r, status, code);
 }
 
+/* resp_found() with the masterclipboard's {"error": code} refusal. */
+static bool
+mc_found(struct req *r, int rc, int status, const char *code)
+{
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		mc_error(r, status, code);
+	return rc > 0;
+}
+
 static bool
 mc_invalid(struct req *r)
 {
@@ -169,14 +180,8 @@ mc_session(struct req *r, struct mc_session *s, bool open)
 
 	if (id != NULL && strlen(id) <= PATH_ID_MAX)
 		rc = mc_session_find(&r->cx, id, s);
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!mc_found(r, rc, 404, "not_found"))
 		return false;
-	}
-	if (rc == 0) {
-		mc_error(r, 404, "not_found");
-		return false;
-	}
 	if (!mc_same_org(&r->cx, s)) {
 		mc_error(r, 403, "forbidden");
 		return false;
@@ -377,14 +382,8 @@ item_patch(struct req *r)
 		return;
 	if (strlen(item) <= PATH_ID_MAX)
 		rc = mc_item_exists(&r->cx, s.id, item);
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!mc_found(r, rc, 404, "not_found"))
 		return;
-	}
-	if (rc == 0) {
-		mc_error(r, 404, "not_found");
-		return;
-	}
 	if (s.is_closed) {
 		mc_error(r, 409, "session_closed");
 		return;
@@ -493,9 +492,4 @@ static const struct route routes[] = {
 	  session_close },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "masterclipboard", routes,
-	    NROUTES(routes), NULL });
-}
+APP_MAIN("masterclipboard", routes, NULL)

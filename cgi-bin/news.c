@@ -25,8 +25,4 @@ static const struct route routes[] = {
 	{ "GET", "/{slug}", POLICY_PUBLISHED, news_get },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "news", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("news", routes, NULL)

@@ -57,9 +57,4 @@ static const struct route routes[] = {
 	{ "GET", "/site", POLICY_PUBLIC, public_site },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "public", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("public", routes, NULL)

@@ -21,8 +21,4 @@ static const struct route routes[] = {
 	    transfer_h_status_sale },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "sale", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("sale", routes, NULL)

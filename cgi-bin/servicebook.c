@@ -178,14 +178,8 @@ remediation_create(struct req *r)
 		return;
 	if (strlen(case_id) <= PATH_ID_MAX)
 		rc = servicebook_case_exists(&r->cx, sid, case_id);
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "case_not_found"))
 		return;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "case_not_found");
-		return;
-	}
 	if (!servicebook_remediate(&r->cx, sid, case_id, &in, scope, &rem,
 	    &status)) {
 		resp_db_error(r);
@@ -205,9 +199,4 @@ static const struct route routes[] = {
 	  POLICY_OWN_CONSENT_W, remediation_create },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "servicebook", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("servicebook", routes, NULL)

@@ -1176,9 +1176,4 @@ static const struct route routes[] = {
 	{ "POST", "/consent", POLICY_PRESESSION_W, consent_post },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "site", routes, NROUTES(routes),
-	    page_error });
-}
+APP_MAIN("site", routes, page_error)

@@ -17,9 +17,4 @@ static const struct route routes[] = {
 	    transfer_h_status_owner },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "transfer", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("transfer", routes, NULL)

@@ -84,11 +84,7 @@ folders_list(struct req *r)
 	/* Non-admins see only their own folders; admins see all. */
 	a = folder_list(r->cx.db, v.public_id, key,
 	    ctx_is_admin(&r->cx) ? NULL : r->cx.actor.user_id);
-	if (a == NULL) {
-		resp_db_error(r);
-		return;
-	}
-	resp_json(r, 200, a);
+	resp_json_or_db(r, 200, a);
 }
 
 /* POST /folders */
@@ -171,14 +167,8 @@ folder_load(struct req *r, int64_t id, struct folder *f)
 
 	memset(f, 0, sizeof(*f));
 	rc = id > 0 ? folder_get(&r->cx, id, f) : 0;
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 404, "not_found"))
 		return false;
-	}
-	if (rc == 0) {
-		resp_detail(r, 404, "not_found");
-		return false;
-	}
 	if (!admin && !str_eq(f->owner_user_id, r->cx.actor.user_id)) {
 		resp_detail(r, 403, "forbidden");
 		return false;
@@ -251,7 +241,6 @@ folder_del(struct req *r)
 {
 	struct folder f;
 	int64_t id;
-	json_t *j;
 
 	folder_id_param(r, &id);
 	if (v_done(r) || !folder_load(r, id, &f))
@@ -261,9 +250,7 @@ folder_del(struct req *r)
 		resp_db_error(r);
 		return;
 	}
-	j = json_object();
-	json_object_set_new(j, "ok", json_true());
-	resp_json(r, 200, j);
+	resp_ok(r);
 }
 
 static const struct route routes[] = {
@@ -274,8 +261,4 @@ static const struct route routes[] = {
 	{ "DELETE", "/folders/{folder_id}", POLICY_OWN_CONSENT_W, folder_del },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "trust", routes, NROUTES(routes), NULL });
-}
+APP_MAIN("trust", routes, NULL)

@@ -329,14 +329,8 @@ vehicles_create(struct req *r)
 	rc = vehicle_create(&r->cx, parts.prefix3, parts.last4, parts.hmac, meta,
 	    &v);
 	json_decref(meta);
-	if (rc < 0) {
-		resp_db_error(r);
+	if (!resp_found(r, rc, 403, "vehicle_limit_reached"))
 		return;
-	}
-	if (rc == 0) {
-		resp_detail(r, 403, "vehicle_limit_reached");
-		return;
-	}
 	resp_json(r, 200, vehicle_out(&v));
 }
 
@@ -779,9 +773,4 @@ static const struct route routes[] = {
 	    entry_history_h },
 };
 
-int
-main(void)
-{
-	return app_run(&(struct app){ "vehicles", routes, NROUTES(routes),
-	    NULL });
-}
+APP_MAIN("vehicles", routes, NULL)

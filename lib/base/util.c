@@ -64,19 +64,48 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* vasprintf that ends the process when out of memory; length in *len. */
+static char *
+xvasprintf(size_t *len, const char *fmt, va_list ap)
+{
+	char *p;
+	int n;
+
+	if ((n = vasprintf(&p, fmt, ap)) < 0)
+		oom();
+	if (len != NULL)
+		*len = (size_t)n;
+	return p;
+}
+
 char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
+	p = xvasprintf(NULL, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
 	return p;
+}
+
+bool
+write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
 }
 
 static void
@@ -122,15 +151,13 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t n;
 	char *p;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
+	p = xvasprintf(&n, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
-	buf_append(b, p, (size_t)n);
+	buf_append(b, p, n);
 	free(p);
 }
 

@@ -24,6 +24,8 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* write(2) until all n bytes are out (EINTR retried); false on failure. */
+bool	 write_all(int fd, const void *, size_t n);
 
 void	 buf_append(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);

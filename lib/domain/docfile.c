@@ -102,23 +102,6 @@ dir_of(struct arena *a, const char *path)
 	    0);
 }
 
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Copies src into a new .tmp-<random> in dir, synced; its path or NULL. */
 static char *
 copy_beside(struct arena *a, const char *src, const char *dir)

@@ -12,17 +12,10 @@
 #include "domain/trustsummary.h"
 #include "domain/vin.h"
 #include "store/entry.h"
+#include "store/rowjson.h"
 #include "store/sbentries.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static json_t *
-text_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
-
-	return s != NULL ? json_string(s) : json_null();
-}
 
 static json_t *
 str_or_null(const char *s)
@@ -60,18 +53,25 @@ pick(const json_t *list, const char *const *keys)
 	return out;
 }
 
-/* The valid-evidence subset of an array of document ids. */
+/*
+ * The members of an array naming valid evidence: strings of prefix and a
+ * document id ("" for plain ids, "doc:" for evidence_refs).
+ */
 static json_t *
-valid_docs(struct ctx *cx, const json_t *ids, bool *err)
+valid_docs(struct ctx *cx, const json_t *list, const char *prefix,
+    bool *err)
 {
+	size_t i, n = strlen(prefix);
 	json_t *out = json_array(), *e;
-	size_t i;
 	int rc;
 
-	json_array_foreach(ids, i, e) {
-		if (!json_is_string(e))
+	json_array_foreach(list, i, e) {
+		const char *s = json_string_value(e);
+
+		if (s == NULL || strncmp(s, prefix, n) != 0 ||
+		    (n > 0 && s[n] == '\0'))
 			continue;
-		if ((rc = export_doc_valid(cx, json_string_value(e))) < 0) {
+		if ((rc = export_doc_valid(cx, s + n)) < 0) {
 			*err = true;
 			break;
 		}
@@ -102,211 +102,99 @@ vin_masked(struct ctx *cx, const struct vehicle *v)
 }
 
 /* Valid-evidence documents of the vehicle, created_at ascending. */
-static json_t *
-vehicle_docs_redacted(struct ctx *cx, const char *vid)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
+static const struct col_json doc_redacted_cols[] = {
+	{ "id", col_text },
+	{ "entry_id", col_text },
+	{ "content_type", col_text },
+	{ "size_bytes", col_int },
+	{ "checksum_sha256", col_text },
+	{ "created_at", col_ts },
+	{ "approval_status", col_text },
+	{ NULL },
+};
 
-	st = db_prep(cx->db, "SELECT id, entry_id, content_type, size_bytes, "
-	    "checksum_sha256, created_at, approval_status FROM documents "
-	    "WHERE vehicle_id = ? AND approval_status = 'APPROVED' AND "
-	    "scan_status = 'CLEAN' AND pii_status = 'OK' AND deleted_at IS "
-	    "NULL ORDER BY created_at, id", "s", vid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		json_object_set_new(o, "entry_id", text_json(st, 1));
-		json_object_set_new(o, "content_type", text_json(st, 2));
-		json_object_set_new(o, "size_bytes",
-		    json_integer(db_int(st, 3)));
-		json_object_set_new(o, "checksum_sha256", text_json(st, 4));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 5)));
-		json_object_set_new(o, "approval_status", text_json(st, 6));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
+#define DOCS_REDACTED "SELECT id, entry_id, content_type, size_bytes, " \
+	"checksum_sha256, created_at, approval_status FROM documents WHERE " \
+	"vehicle_id = ? AND approval_status = 'APPROVED' AND " \
+	"scan_status = 'CLEAN' AND pii_status = 'OK' AND deleted_at IS NULL " \
+	"ORDER BY created_at, id"
 
 /* DocumentOut (api.md 1.2) plus pii_confirmed_at, non-deleted, by time. */
-static json_t *
-vehicle_docs_full(struct ctx *cx, const char *vid)
-{
-	static const char *const cols[] = { "id", "filename", "content_type",
-	    "size_bytes", "approval_status", "status", "scan_status",
-	    "pii_status", "checksum_sha256", "vehicle_id", "entry_id",
-	    "owner_user_id", "created_by_user_id", "created_at",
-	    "approved_by_user_id", "approved_at", "rejected_by_user_id",
-	    "rejected_at", "reject_reason", "pii_marked_by_user_id",
-	    "pii_marked_at", "pii_note", "deleted_at", "pii_confirmed_at" };
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	size_t i;
-	int rc;
+static const struct col_json doc_full_cols[] = {
+	{ "id", col_text },
+	{ "filename", col_text },
+	{ "content_type", col_text },
+	{ "size_bytes", col_int },
+	{ "approval_status", col_text },
+	{ "status", col_text },
+	{ "scan_status", col_text },
+	{ "pii_status", col_text },
+	{ "checksum_sha256", col_text },
+	{ "vehicle_id", col_text },
+	{ "entry_id", col_text },
+	{ "owner_user_id", col_text },
+	{ "created_by_user_id", col_text },
+	{ "created_at", col_ts },
+	{ "approved_by_user_id", col_text },
+	{ "approved_at", col_ts },
+	{ "rejected_by_user_id", col_text },
+	{ "rejected_at", col_ts },
+	{ "reject_reason", col_text },
+	{ "pii_marked_by_user_id", col_text },
+	{ "pii_marked_at", col_ts },
+	{ "pii_note", col_text },
+	{ "deleted_at", col_ts },
+	{ "pii_confirmed_at", col_ts },
+	{ NULL },
+};
 
-	st = db_prep(cx->db, "SELECT id, filename, content_type, size_bytes, "
-	    "approval_status, approval_status, scan_status, pii_status, "
-	    "checksum_sha256, vehicle_id, entry_id, owner_user_id, "
+static const struct col_json folder_cols[] = {
+	{ "id", col_int },
+	{ "vehicle_id", col_text },
+	{ "owner_user_id", col_text },
+	{ "addon_key", col_text },
+	{ "title", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
+};
+
+static const struct col_json addon_cols[] = {
+	{ "vehicle_id", col_text },
+	{ "addon_key", col_text },
+	{ "active", col_bool },
+	{ "addon_first_enabled_at", col_ts },
+	{ NULL },
+};
+
+/* The full export's lists of a vehicle after its entries. */
+static const struct row_list vehicle_lists[] = {
+	{ "documents", doc_full_cols, "SELECT id, filename, content_type, "
+	    "size_bytes, approval_status, approval_status, scan_status, "
+	    "pii_status, checksum_sha256, vehicle_id, entry_id, owner_user_id, "
 	    "created_by_user_id, created_at, approved_by_user_id, approved_at, "
 	    "rejected_by_user_id, rejected_at, reject_reason, "
 	    "pii_marked_by_user_id, pii_marked_at, pii_note, deleted_at, "
 	    "pii_confirmed_at FROM documents WHERE vehicle_id = ? AND "
-	    "deleted_at IS NULL ORDER BY created_at, id", "s", vid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			const char *c = cols[i];
-
-			if (strcmp(c, "size_bytes") == 0)
-				json_object_set_new(o, c,
-				    json_integer(db_int(st, (int)i)));
-			else if (strlen(c) > 3 &&
-			    strcmp(c + strlen(c) - 3, "_at") == 0)
-				json_object_set_new(o, c,
-				    ts_json(db_text(st, (int)i)));
-			else
-				json_object_set_new(o, c,
-				    text_json(st, (int)i));
-		}
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-/* Every revision: EntryOut plus owner and creator, by group, version. */
-static json_t *
-vehicle_entries_full(struct ctx *cx, const char *vid)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT id, vehicle_id, entry_group_id, "
-	    "supersedes_entry_id, version, (SELECT count(*) FROM "
-	    "vehicle_entries g WHERE g.entry_group_id = e.entry_group_id), "
-	    "is_latest, entry_date, entry_type, performed_by, km, note, "
-	    "cost_cents, trust_level, created_at, updated_at, owner_user_id, "
-	    "created_by_user_id FROM vehicle_entries e WHERE vehicle_id = ? "
-	    "ORDER BY entry_group_id, version", "s", vid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		json_object_set_new(o, "vehicle_id", text_json(st, 1));
-		json_object_set_new(o, "entry_group_id", text_json(st, 2));
-		json_object_set_new(o, "supersedes_entry_id", text_json(st, 3));
-		json_object_set_new(o, "version", json_integer(db_int(st, 4)));
-		json_object_set_new(o, "revision_count",
-		    json_integer(db_int(st, 5)));
-		json_object_set_new(o, "is_latest",
-		    json_boolean(db_int(st, 6)));
-		json_object_set_new(o, "date", text_json(st, 7));
-		json_object_set_new(o, "type", text_json(st, 8));
-		json_object_set_new(o, "performed_by", text_json(st, 9));
-		json_object_set_new(o, "km", json_integer(db_int(st, 10)));
-		json_object_set_new(o, "note", text_json(st, 11));
-		json_object_set_new(o, "cost_amount", db_isnull(st, 12) ?
-		    json_null() : cost_json(db_int(st, 12)));
-		json_object_set_new(o, "trust_level", text_json(st, 13));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 14)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 15)));
-		json_object_set_new(o, "owner_user_id", text_json(st, 16));
-		json_object_set_new(o, "created_by_user_id", text_json(st, 17));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-static json_t *
-vehicle_folders(struct ctx *cx, const char *vid)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT id, vehicle_id, owner_user_id, addon_key, "
-	    "title, created_at, updated_at FROM trust_folders WHERE "
-	    "vehicle_id = ? ORDER BY id", "s", vid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", json_integer(db_int(st, 0)));
-		json_object_set_new(o, "vehicle_id", text_json(st, 1));
-		json_object_set_new(o, "owner_user_id", text_json(st, 2));
-		json_object_set_new(o, "addon_key", text_json(st, 3));
-		json_object_set_new(o, "title", text_json(st, 4));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 5)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 6)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-static json_t *
-vehicle_addons(struct ctx *cx, const char *vid)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT vehicle_id, addon_key, active, "
+	    "deleted_at IS NULL ORDER BY created_at, id" },
+	{ "trust_folders", folder_cols, "SELECT id, vehicle_id, owner_user_id, "
+	    "addon_key, title, created_at, updated_at FROM trust_folders "
+	    "WHERE vehicle_id = ? ORDER BY id" },
+	{ "addon_states", addon_cols, "SELECT vehicle_id, addon_key, active, "
 	    "addon_first_enabled_at FROM vehicle_addon_states WHERE "
-	    "vehicle_id = ? ORDER BY addon_key", "s", vid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "vehicle_id", text_json(st, 0));
-		json_object_set_new(o, "addon_key", text_json(st, 1));
-		json_object_set_new(o, "active", json_boolean(db_int(st, 2)));
-		json_object_set_new(o, "addon_first_enabled_at",
-		    ts_json(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
+	    "vehicle_id = ? ORDER BY addon_key" },
+	{ NULL },
+};
 
 static json_t *
 vehicle_full(struct ctx *cx, const struct vehicle *v)
 {
-	json_t *o = json_object(), *entries, *docs, *folders, *addons, *meta;
+	json_t *o = json_object(), *entries, *meta;
 
-	entries = vehicle_entries_full(cx, v->public_id);
-	docs = vehicle_docs_full(cx, v->public_id);
-	folders = vehicle_folders(cx, v->public_id);
-	addons = vehicle_addons(cx, v->public_id);
+	if ((entries = entry_export_rows(cx->db, v->public_id)) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
 	json_object_set_new(o, "public_id", json_string(v->public_id));
 	json_object_set_new(o, "owner_user_id", str_or_null(v->owner_user_id));
 	json_object_set_new(o, "vin_prefix3", str_or_null(v->vin_prefix3));
@@ -323,15 +211,8 @@ vehicle_full(struct ctx *cx, const struct vehicle *v)
 	json_object_set_new(o, "delete_reason", str_or_null(v->delete_reason));
 	json_object_set_new(o, "delete_comment",
 	    str_or_null(v->delete_comment));
-	json_object_set_new(o, "entries", entries != NULL ? entries :
-	    json_null());
-	json_object_set_new(o, "documents", docs != NULL ? docs : json_null());
-	json_object_set_new(o, "trust_folders", folders != NULL ? folders :
-	    json_null());
-	json_object_set_new(o, "addon_states", addons != NULL ? addons :
-	    json_null());
-	if (entries == NULL || docs == NULL || folders == NULL ||
-	    addons == NULL) {
+	json_object_set_new(o, "entries", entries);
+	if (!rows_json_lists(cx->db, o, vehicle_lists, true, v->public_id)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -353,7 +234,9 @@ export_vehicle(struct ctx *cx, const struct vehicle *v, bool full)
 		return NULL;
 	if ((entries = entry_list(cx->db, v->public_id, -1, 0)) == NULL)
 		return NULL;
-	if ((docs = vehicle_docs_redacted(cx, v->public_id)) == NULL) {
+	docs = rows_json(cx->db, doc_redacted_cols, true, DOCS_REDACTED, "s",
+	    v->public_id);
+	if (docs == NULL) {
 		json_decref(entries);
 		return NULL;
 	}
@@ -409,66 +292,59 @@ export_vehicle(struct ctx *cx, const struct vehicle *v, bool full)
 
 /* ---- user --------------------------------------------------------------- */
 
-static json_t *
-user_consents(struct ctx *cx, const char *uid)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
+static const struct col_json consent_cols[] = {
+	{ "doc_type", col_text },
+	{ "doc_version", col_text },
+	{ "accepted_at", col_ts },
+	{ "source", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
 
-	st = db_prep(cx->db, "SELECT doc_type, doc_version, accepted_at, "
-	    "source, created_at FROM consent_acceptances WHERE user_id = ? "
-	    "ORDER BY accepted_at, id", "s", uid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "doc_type", text_json(st, 0));
-		json_object_set_new(o, "doc_version", text_json(st, 1));
-		json_object_set_new(o, "accepted_at", ts_json(db_text(st, 2)));
-		json_object_set_new(o, "source", text_json(st, 3));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 4)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
+/* The public ids of the user's vehicles, oldest first. */
 static json_t *
 user_vehicles(struct ctx *cx, const char *uid)
 {
-	json_t *a = json_array();
-	struct db_stmt *st;
-	int rc;
+	static const struct col_json cols[] = { { "id", col_text }, { NULL } };
+	json_t *rows = rows_json(cx->db, cols, true, "SELECT public_id FROM "
+	    "vehicles WHERE owner_user_id = ? ORDER BY created_at, id", "s",
+	    uid);
+	json_t *ids, *e;
+	size_t i;
 
-	st = db_prep(cx->db, "SELECT public_id FROM vehicles WHERE "
-	    "owner_user_id = ? ORDER BY created_at, id", "s", uid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1)
-		json_array_append_new(a, text_json(st, 0));
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
+	if (rows == NULL)
+		return NULL;
+	ids = json_array();
+	json_array_foreach(rows, i, e)
+		json_array_append(ids, json_object_get(e, "id"));
+	json_decref(rows);
+	return ids;
 }
 
 int
 export_user(struct ctx *cx, const char *uid, bool full, json_t **out)
 {
+	static const struct col_json cols[] = {
+		{ "user_id", col_text },
+		{ "_redacted", col_bool, COL_REDACTED },
+		{ "role", col_text },
+		{ "status", col_text },
+		{ "created_at", col_ts },
+		{ "updated_at", col_ts, COL_FULL },
+		{ "email_verified_at", col_ts, COL_FULL },
+		{ "password_changed_at", col_ts, COL_FULL },
+		{ "disabled_at", col_ts, COL_FULL },
+		{ "has_password", col_bool, COL_FULL },
+		{ "email_hmac", col_text },
+		{ NULL },
+	};
 	char uhmac[HEX_HMAC_LEN];
 	struct db_stmt *st;
 	json_t *u = NULL, *consents, *vehicles;
 	int rc;
 
 	*out = NULL;
-	st = db_prep(cx->db, "SELECT user_id, role, status, created_at, "
+	st = db_prep(cx->db, "SELECT user_id, 1, role, status, created_at, "
 	    "updated_at, email_verified_at, password_changed_at, disabled_at, "
 	    "password_hash IS NOT NULL, email_hmac FROM auth_users WHERE "
 	    "user_id = ?", "s", uid);
@@ -477,33 +353,17 @@ export_user(struct ctx *cx, const char *uid, bool full, json_t **out)
 	rc = db_step(st);
 	if (rc == 1) {
 		hmac_hex(uid, uhmac);
-		u = json_object();
-		json_object_set_new(u, "user_id", text_json(st, 0));
-		if (!full)
-			json_object_set_new(u, "_redacted", json_true());
-		json_object_set_new(u, "role", text_json(st, 1));
-		json_object_set_new(u, "status", text_json(st, 2));
-		json_object_set_new(u, "created_at", ts_json(db_text(st, 3)));
-		if (full) {
-			json_object_set_new(u, "updated_at",
-			    ts_json(db_text(st, 4)));
-			json_object_set_new(u, "email_verified_at",
-			    ts_json(db_text(st, 5)));
-			json_object_set_new(u, "password_changed_at",
-			    ts_json(db_text(st, 6)));
-			json_object_set_new(u, "disabled_at",
-			    ts_json(db_text(st, 7)));
-			json_object_set_new(u, "has_password",
-			    json_boolean(db_int(st, 8)));
-		}
-		json_object_set_new(u, "email_hmac", text_json(st, 9));
+		u = row_json(st, cols, full);
 		json_object_set_new(u, "user_id_hmac", json_string(uhmac));
 	}
 	db_finalize(st);
 	if (rc <= 0)
 		return rc;
 	if (full) {
-		consents = user_consents(cx, uid);
+		consents = rows_json(cx->db, consent_cols, true, "SELECT "
+		    "doc_type, doc_version, accepted_at, source, created_at "
+		    "FROM consent_acceptances WHERE user_id = ? ORDER BY "
+		    "accepted_at, id", "s", uid);
 		vehicles = user_vehicles(cx, uid);
 		if (consents == NULL || vehicles == NULL) {
 			json_decref(consents);
@@ -546,7 +406,7 @@ export_servicebook(struct ctx *cx, const char *sid, bool full)
 	json_array_foreach(rows, i, e)
 		if (!err)
 			json_object_set_new(e, "document_ids", valid_docs(cx,
-			    json_object_get(e, "document_ids"), &err));
+			    json_object_get(e, "document_ids"), "", &err));
 	json_decref(entries);
 	json_object_set_new(s, "entries", rows);
 	if (err) {
@@ -557,29 +417,6 @@ export_servicebook(struct ctx *cx, const char *sid, bool full)
 }
 
 /* ---- masterclipboard ---------------------------------------------------- */
-
-/* evidence_refs kept only as "doc:<id>" naming valid evidence. */
-static json_t *
-evidence_refs(struct ctx *cx, const json_t *refs, bool *err)
-{
-	json_t *out = json_array(), *e;
-	size_t i;
-	int rc;
-
-	json_array_foreach(refs, i, e) {
-		const char *s = json_string_value(e);
-
-		if (s == NULL || strncmp(s, "doc:", 4) != 0 || s[4] == '\0')
-			continue;
-		if ((rc = export_doc_valid(cx, s + 4)) < 0) {
-			*err = true;
-			break;
-		}
-		if (rc == 1)
-			json_array_append(out, e);
-	}
-	return out;
-}
 
 json_t *
 export_masterclipboard(struct ctx *cx, const struct mc_session *s, bool full)
@@ -610,8 +447,8 @@ export_masterclipboard(struct ctx *cx, const struct mc_session *s, bool full)
 	json_array_foreach(items, i, e)
 		if (!err)
 			json_object_set_new(e, "evidence_refs",
-			    evidence_refs(cx, json_object_get(e,
-			    "evidence_refs"), &err));
+			    valid_docs(cx, json_object_get(e,
+			    "evidence_refs"), "doc:", &err));
 	json_object_set_new(d, "triage_items", items);
 	json_object_set_new(d, "board_snapshots",
 	    pick(json_object_get(c, "board_snapshots"), snap_keys));

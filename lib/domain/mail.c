@@ -112,22 +112,6 @@ mail_compose(const char *to, const char *purpose, const char *otp,
 	return buf_take(&b);
 }
 
-static bool
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /*
  * <outbox_dir>/<YYYYMMDDTHHMMSSZ>-<challenge_id>.eml, mode 0600; with dry
  * the same steps end in /dev/null.

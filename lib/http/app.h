@@ -6,7 +6,7 @@
  *   -> declared rate limit 429 -> 413 -> query 422 -> handler
  *   -> response -> log line
  *
- * A CGI's main() is its route table plus app_run().
+ * A CGI's main() is its route table plus app_run(): APP_MAIN().
  */
 #ifndef LTC_APP_H
 #define LTC_APP_H
@@ -25,5 +25,10 @@ struct app {
 int	 app_run(const struct app *);
 
 #define NROUTES(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A CGI's main(): APP_MAIN("vehicles", routes, NULL). */
+#define APP_MAIN(group, table, render_error)				\
+	int main(void) { return app_run(&(struct app){ (group), (table),	\
+	    NROUTES(table), (render_error) }); }
 
 #endif

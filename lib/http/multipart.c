@@ -324,23 +324,6 @@ drop_file(struct parser *p)
 	}
 }
 
-static int
-write_all(int fd, const char *d, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, d, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		d += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* n bytes of the current part's content. */
 static enum mp_status
 body_data(struct parser *p, const char *d, size_t n)
@@ -371,7 +354,7 @@ body_data(struct parser *p, const char *d, size_t n)
 	pt->size += n;
 	if (pt->too_large)
 		return MP_OK;
-	if (write_all(p->fd, d, n) == -1)
+	if (!write_all(p->fd, d, n))
 		return fail(p, MP_IO, "tmp_write");
 	return MP_OK;
 }

@@ -321,3 +321,28 @@ resp_write(struct req *r)
 	buf_free(&out);
 	return n;
 }
+
+void
+resp_json_or_db(struct req *r, int status, json_t *j)
+{
+	if (j == NULL)
+		resp_db_error(r);
+	else
+		resp_json(r, status, j);
+}
+
+void
+resp_ok(struct req *r)
+{
+	resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+bool
+resp_found(struct req *r, int rc, int status, const char *detail)
+{
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, status, detail);
+	return rc > 0;
+}

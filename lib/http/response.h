@@ -28,6 +28,15 @@ void	 resp_error_code(struct req *, int status, const char *code);
 void	 resp_internal(struct req *, const char *err_class);
 /* Maps db_status(): busy -> 503 busy, else 500 internal_error. */
 void	 resp_db_error(struct req *);
+/* resp_json(), or resp_db_error() when j is NULL (a store's failed read). */
+void	 resp_json_or_db(struct req *, int status, json_t *j);
+/* 200 {"ok": true}. */
+void	 resp_ok(struct req *);
+/*
+ * A store's found status: rc < 0 answers resp_db_error(), rc == 0 the
+ * detail with status; true (nothing answered) when rc > 0.
+ */
+bool	 resp_found(struct req *, int rc, int status, const char *detail);
 /* 429 with Retry-After. */
 void	 resp_rate_limited(struct req *, const char *detail, int64_t retry_after);
 

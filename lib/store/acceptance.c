@@ -6,6 +6,7 @@
 #include "store/acceptance.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/rowjson.h"
 
 const char *
 acceptance_required_version(struct arena *a)
@@ -50,29 +51,17 @@ acceptance_complete(struct db *db, const char *user_id)
 json_t *
 acceptance_list_json(struct db *db, const char *user_id)
 {
-	struct db_stmt *st;
-	json_t *a;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "doc_type", col_text },
+		{ "doc_version", col_text },
+		{ "accepted_at", col_ts },
+		{ "source", col_text },
+		{ NULL },
+	};
 
-	st = db_prep(db, "SELECT doc_type, doc_version, accepted_at, source "
-	    "FROM consent_acceptances WHERE user_id = ? "
+	return rows_json(db, cols, false, "SELECT doc_type, doc_version, "
+	    "accepted_at, source FROM consent_acceptances WHERE user_id = ? "
 	    "ORDER BY accepted_at, id", "s", user_id);
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1) {
-		json_t *o = doc(db_text(st, 0), db_text(st, 1));
-
-		json_object_set_new(o, "accepted_at", ts_json(db_text(st, 2)));
-		json_object_set_new(o, "source", json_string(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
 }
 
 int

@@ -4,6 +4,7 @@
 #include "base/clock.h"
 #include "store/addon.h"
 #include "store/db.h"
+#include "store/rowjson.h"
 
 bool
 addon_key_valid(const char *s)
@@ -25,31 +26,18 @@ addon_key_valid(const char *s)
 json_t *
 addon_config_list(struct db *db)
 {
-	struct db_stmt *st;
-	json_t *a, *o;
-	int rc;
+	static const struct col_json cols[] = {
+		{ "addon_key", col_text },
+		{ "allow_new", col_bool },
+		{ "requires_payment", col_bool },
+		{ "admin_only", col_bool },
+		{ "updated_at", col_ts },
+		{ NULL },
+	};
 
-	st = db_prep(db, "SELECT addon_key, allow_new, requires_payment, "
-	    "admin_only, updated_at FROM addon_configs ORDER BY addon_key", NULL);
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "addon_key", json_string(db_text(st, 0)));
-		json_object_set_new(o, "allow_new", json_boolean(db_int(st, 1)));
-		json_object_set_new(o, "requires_payment",
-		    json_boolean(db_int(st, 2)));
-		json_object_set_new(o, "admin_only", json_boolean(db_int(st, 3)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 4)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return rows_json(db, cols, false, "SELECT addon_key, allow_new, "
+	    "requires_payment, admin_only, updated_at FROM addon_configs "
+	    "ORDER BY addon_key", NULL);
 }
 
 int
@@ -77,32 +65,26 @@ bool
 addon_config_set(struct db *db, const char *key, const struct addon_config *c,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO addon_configs (addon_key, allow_new, "
 	    "requires_payment, admin_only, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (addon_key) DO UPDATE SET "
 	    "allow_new = excluded.allow_new, "
 	    "requires_payment = excluded.requires_payment, "
 	    "admin_only = excluded.admin_only, updated_at = excluded.updated_at",
-	    "sdddss", key, (int)c->allow_new, (int)c->requires_payment,
-	    (int)c->admin_only, ts, ts) == DB_OK;
+	    "sdddtt", key, (int)c->allow_new, (int)c->requires_payment,
+	    (int)c->admin_only, now, now) == DB_OK;
 }
 
 bool
 addon_entitlement_set(struct db *db, const char *user_id, const char *key,
     bool enabled, int64_t quantity, int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO account_entitlements (user_id, "
 	    "addon_key, enabled, quantity, created_at, updated_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, addon_key) "
 	    "DO UPDATE SET enabled = excluded.enabled, "
 	    "quantity = excluded.quantity, updated_at = excluded.updated_at",
-	    "ssdiss", user_id, key, (int)enabled, quantity, ts, ts) == DB_OK;
+	    "ssditt", user_id, key, (int)enabled, quantity, now, now) == DB_OK;
 }
 
 int
@@ -138,28 +120,22 @@ bool
 addon_state_activate(struct db *db, const char *vehicle_id, const char *key,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	/* The first stamp is never moved: that is the grandfathering. */
 	return db_exec(db, "INSERT INTO vehicle_addon_states (vehicle_id, "
 	    "addon_key, active, addon_first_enabled_at, created_at, updated_at) "
 	    "VALUES (?, ?, 1, ?, ?, ?) ON CONFLICT (vehicle_id, addon_key) "
 	    "DO UPDATE SET active = 1, addon_first_enabled_at = "
 	    "coalesce(addon_first_enabled_at, excluded.addon_first_enabled_at), "
-	    "updated_at = excluded.updated_at", "sssss", vehicle_id, key, ts, ts,
-	    ts) == DB_OK;
+	    "updated_at = excluded.updated_at", "ssttt", vehicle_id, key, now,
+	    now, now) == DB_OK;
 }
 
 int
 addon_state_deactivate(struct db *db, const char *vehicle_id, const char *key,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	if (db_exec(db, "UPDATE vehicle_addon_states SET active = 0, "
-	    "updated_at = ? WHERE vehicle_id = ? AND addon_key = ?", "sss", ts,
+	    "updated_at = ? WHERE vehicle_id = ? AND addon_key = ?", "tss", now,
 	    vehicle_id, key) != DB_OK)
 		return -1;
 	return db_changes(db) > 0 ? 1 : 0;

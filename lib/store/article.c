@@ -85,78 +85,63 @@ bool
 article_insert_draft(struct ctx *cx, const char *type,
     const struct article_content *c, char id[UUID_LEN])
 {
-	char ts[TS_STORAGE_LEN];
-
 	if (!uuid4(id)) {
 		db_fail(cx->db, DB_ERROR);
 		return false;
 	}
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "INSERT INTO cms_articles (article_id, "
 	    "content_type, slug, title, excerpt, content_md, workflow_state, "
 	    "author_user_id, created_at, updated_at) VALUES "
-	    "(?,?,?,?,?,?,'draft',?,?,?)", "sssssssss", id, type, c->slug,
-	    c->title, c->excerpt, c->content_md, cx->actor.user_id, ts,
-	    ts) == DB_OK;
+	    "(?,?,?,?,?,?,'draft',?,?,?)", "ssssssstt", id, type, c->slug,
+	    c->title, c->excerpt, c->content_md, cx->actor.user_id, cx->now,
+	    cx->now) == DB_OK;
 }
 
 bool
 article_update(struct ctx *cx, const char *id,
     const struct article_content *c, bool back_to_draft)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	if (!back_to_draft)
 		return db_exec(cx->db, "UPDATE cms_articles SET slug = ?, "
 		    "title = ?, excerpt = ?, content_md = ?, updated_at = ? "
-		    "WHERE article_id = ?", "ssssss", c->slug, c->title,
-		    c->excerpt, c->content_md, ts, id) == DB_OK;
+		    "WHERE article_id = ?", "ssssts", c->slug, c->title,
+		    c->excerpt, c->content_md, cx->now, id) == DB_OK;
 	return db_exec(cx->db, "UPDATE cms_articles SET slug = ?, title = ?, "
 	    "excerpt = ?, content_md = ?, updated_at = ?, "
 	    "workflow_state = 'draft', reviewer_user_id = NULL, "
 	    "review_note = NULL, reviewed_at = NULL, submitted_at = NULL, "
 	    "published_by_user_id = NULL, published_at = NULL "
-	    "WHERE article_id = ?", "ssssss", c->slug, c->title, c->excerpt,
-	    c->content_md, ts, id) == DB_OK;
+	    "WHERE article_id = ?", "ssssts", c->slug, c->title, c->excerpt,
+	    c->content_md, cx->now, id) == DB_OK;
 }
 
 bool
 article_submit(struct ctx *cx, const char *id)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE cms_articles SET "
 	    "workflow_state = 'in_review', submitted_at = ?, updated_at = ?, "
 	    "review_note = NULL, reviewer_user_id = NULL, reviewed_at = NULL "
-	    "WHERE article_id = ?", "sss", ts, ts, id) == DB_OK;
+	    "WHERE article_id = ?", "tts", cx->now, cx->now, id) == DB_OK;
 }
 
 bool
 article_review(struct ctx *cx, const char *id, const char *note)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE cms_articles SET "
 	    "workflow_state = 'in_review', reviewer_user_id = ?, "
 	    "review_note = ?, reviewed_at = ?, "
 	    "submitted_at = coalesce(submitted_at, ?), updated_at = ? "
-	    "WHERE article_id = ?", "ssssss", cx->actor.user_id, note, ts, ts,
-	    ts, id) == DB_OK;
+	    "WHERE article_id = ?", "ssttts", cx->actor.user_id, note, cx->now,
+	    cx->now, cx->now, id) == DB_OK;
 }
 
 bool
 article_publish(struct ctx *cx, const char *id)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE cms_articles SET "
 	    "workflow_state = 'published', published_by_user_id = ?, "
-	    "published_at = ?, updated_at = ? WHERE article_id = ?", "ssss",
-	    cx->actor.user_id, ts, ts, id) == DB_OK;
+	    "published_at = ?, updated_at = ? WHERE article_id = ?", "stts",
+	    cx->actor.user_id, cx->now, cx->now, id) == DB_OK;
 }
 
 /* Every row of a prepared SELECT of ARTICLE_COLS into an arena array. */

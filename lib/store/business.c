@@ -53,24 +53,18 @@ business_exists(struct db *db, const char *id)
 bool
 business_insert(struct db *db, const char *id, const char *owner, int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO vip_businesses (business_id, "
-	    "owner_user_id, created_at) VALUES (?,?,?)", "sss", id, owner,
-	    ts) == DB_OK;
+	    "owner_user_id, created_at) VALUES (?,?,?)", "sst", id, owner,
+	    now) == DB_OK;
 }
 
 bool
 business_approve(struct db *db, const char *id, const char *approver,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "UPDATE vip_businesses SET approved_at = ?, "
 	    "approved_by_user_id = ? WHERE business_id = ? AND "
-	    "approved_at IS NULL", "sss", ts, approver, id) == DB_OK;
+	    "approved_at IS NULL", "tss", now, approver, id) == DB_OK;
 }
 
 int64_t
@@ -91,12 +85,9 @@ bool
 business_staff_add(struct db *db, const char *id, const char *user_id,
     int64_t now)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "INSERT INTO vip_business_staff (business_id, "
-	    "user_id, created_at) VALUES (?,?,?)", "sss", id, user_id,
-	    ts) == DB_OK;
+	    "user_id, created_at) VALUES (?,?,?)", "sst", id, user_id,
+	    now) == DB_OK;
 }
 
 /* The fields shared by api.md 14.2 and 14.6. */

@@ -107,23 +107,17 @@ challenge_otp_ok(const struct challenge *ch, const char *otp)
 bool
 challenge_fail(struct db *db, int64_t now, const char *id)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	return db_exec(db, "UPDATE auth_challenges SET "
 	    "attempts = attempts + 1, last_attempt_at = ? "
-	    "WHERE challenge_id = ?", "ss", ts, id) == DB_OK;
+	    "WHERE challenge_id = ?", "ts", now, id) == DB_OK;
 }
 
 bool
 challenge_use(struct db *db, int64_t now, const char *id)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(now, ts);
 	if (db_exec(db, "UPDATE auth_challenges SET used_at = ?, "
 	    "last_attempt_at = ? WHERE challenge_id = ? AND used_at IS NULL",
-	    "sss", ts, ts, id) != DB_OK)
+	    "tts", now, now, id) != DB_OK)
 		return false;
 	return db_changes(db) == 1;
 }

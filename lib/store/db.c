@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/util.h"
 #include "store/db.h"
@@ -114,10 +115,11 @@ db_atomic(struct db *db, enum db_status (*fn)(struct db *, void *), void *arg)
 	return db_commit(db);
 }
 
-static struct db_stmt *
-vprep(struct db *db, const char *sql, const char *types, va_list ap)
+struct db_stmt *
+db_vprep(struct db *db, const char *sql, const char *types, va_list ap)
 {
 	struct db_bind b[DB_MAX_BINDS];
+	char ts[DB_MAX_BINDS][TS_STORAGE_LEN];
 	struct db_stmt *st;
 	const char *t;
 	size_t n = 0;
@@ -142,6 +144,11 @@ vprep(struct db *db, const char *sql, const char *types, va_list ap)
 			b[n].type = 'i';
 			b[n].i = va_arg(ap, int);
 			break;
+		case 't':
+			ts_storage(va_arg(ap, int64_t), ts[n]);
+			b[n].type = 's';
+			b[n].s = ts[n];
+			break;
 		case 'n':
 			b[n].type = 'n';
 			break;
@@ -165,7 +172,7 @@ db_prep(struct db *db, const char *sql, const char *types, ...)
 	va_list ap;
 
 	va_start(ap, types);
-	st = vprep(db, sql, types, ap);
+	st = db_vprep(db, sql, types, ap);
 	va_end(ap);
 	return st;
 }
@@ -190,22 +197,33 @@ db_finalize(struct db_stmt *st)
 	free(st);
 }
 
+/* Steps a statement to its end (NULL: the prepare failed), or with
+ * first, to its first row, whose first column it reads (0 without). */
+static enum db_status
+run(struct db *db, struct db_stmt *st, int64_t *first)
+{
+	int rc;
+
+	if (st == NULL)
+		return db->status;
+	while ((rc = db_step(st)) == 1 && first == NULL)
+		;
+	if (rc == 1)
+		*first = db_int(st, 0);
+	db_finalize(st);
+	return rc < 0 ? db->status : DB_OK;
+}
+
 enum db_status
 db_exec(struct db *db, const char *sql, const char *types, ...)
 {
 	struct db_stmt *st;
 	va_list ap;
-	int rc;
 
 	va_start(ap, types);
-	st = vprep(db, sql, types, ap);
+	st = db_vprep(db, sql, types, ap);
 	va_end(ap);
-	if (st == NULL)
-		return db->status;
-	while ((rc = db_step(st)) == 1)
-		;
-	db_finalize(st);
-	if (rc < 0)
+	if (run(db, st, NULL) != DB_OK)
 		return db->status;
 	return db->status = DB_OK;
 }
@@ -228,18 +246,11 @@ db_scalar(struct db *db, const char *sql, const char *types, ...)
 	struct db_stmt *st;
 	int64_t v = 0;
 	va_list ap;
-	int rc;
 
 	va_start(ap, types);
-	st = vprep(db, sql, types, ap);
+	st = db_vprep(db, sql, types, ap);
 	va_end(ap);
-	if (st == NULL)
-		return -1;
-	rc = db_step(st);
-	if (rc == 1)
-		v = db_int(st, 0);
-	db_finalize(st);
-	return rc < 0 ? -1 : v;
+	return run(db, st, &v) == DB_OK ? v : -1;
 }
 
 const char *

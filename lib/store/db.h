@@ -18,6 +18,7 @@
 #ifndef LTC_DB_H
 #define LTC_DB_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,8 +107,15 @@ bool	 db_in_tx(struct db *);
 enum db_status db_atomic(struct db *, enum db_status (*fn)(struct db *,
 	    void *), void *arg);
 
-/* Prepare and bind; NULL on error (db_status() tells which). */
+/*
+ * Prepare and bind; NULL on error (db_status() tells which). types has a
+ * letter per argument: 's' text (NULL binds NULL), 'i' int64_t, 'd' int,
+ * 't' an int64_t time in microseconds bound as the stored time text
+ * (ts_storage), 'n' NULL without an argument.
+ */
 struct db_stmt *db_prep(struct db *, const char *sql, const char *types, ...);
+struct db_stmt *db_vprep(struct db *, const char *sql, const char *types,
+	    va_list);
 /* Prepare, bind, step to completion; DB_OK or the failure. */
 enum db_status db_exec(struct db *, const char *sql, const char *types, ...);
 /* A script of several statements without parameters (migrations). */

@@ -5,12 +5,14 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/entry.h"
+#include "store/rowjson.h"
 
 #define ENTRY_COLS "e.id, e.vehicle_id, e.entry_group_id, " \
 	"e.supersedes_entry_id, e.version, (SELECT count(*) FROM " \
 	"vehicle_entries g WHERE g.entry_group_id = e.entry_group_id), " \
 	"e.is_latest, e.entry_date, e.entry_type, e.performed_by, e.km, " \
-	"e.note, e.cost_cents, e.trust_level, e.created_at, e.updated_at"
+	"e.note, e.cost_cents, e.trust_level, e.created_at, e.updated_at, " \
+	"e.owner_user_id, e.created_by_user_id"
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -24,57 +26,47 @@ cost_json(int64_t cents)
 }
 
 static json_t *
-text_or_null(struct db_stmt *st, int col)
+col_cost(struct db_stmt *st, int i)
 {
-	const char *s = db_text(st, col);
-
-	return s != NULL ? json_string(s) : json_null();
+	return db_isnull(st, i) ? json_null() : cost_json(db_int(st, i));
 }
 
-/* EntryOut of the current row of a statement selecting ENTRY_COLS. */
-static json_t *
-entry_row(struct db_stmt *st)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "id", text_or_null(st, 0));
-	json_object_set_new(o, "vehicle_id", text_or_null(st, 1));
-	json_object_set_new(o, "entry_group_id", text_or_null(st, 2));
-	json_object_set_new(o, "supersedes_entry_id", text_or_null(st, 3));
-	json_object_set_new(o, "version", json_integer(db_int(st, 4)));
-	json_object_set_new(o, "revision_count", json_integer(db_int(st, 5)));
-	json_object_set_new(o, "is_latest", json_boolean(db_int(st, 6) != 0));
-	json_object_set_new(o, "date", text_or_null(st, 7));
-	json_object_set_new(o, "type", text_or_null(st, 8));
-	json_object_set_new(o, "performed_by", text_or_null(st, 9));
-	json_object_set_new(o, "km", json_integer(db_int(st, 10)));
-	json_object_set_new(o, "note", text_or_null(st, 11));
-	json_object_set_new(o, "cost_amount", db_isnull(st, 12) ? json_null() :
-	    cost_json(db_int(st, 12)));
-	json_object_set_new(o, "trust_level", text_or_null(st, 13));
-	json_object_set_new(o, "created_at", ts_json(db_text(st, 14)));
-	json_object_set_new(o, "updated_at", ts_json(db_text(st, 15)));
-	return o;
-}
+/* EntryOut of a row of ENTRY_COLS; the full view adds owner and creator. */
+static const struct col_json entry_cols[] = {
+	{ "id", col_text },
+	{ "vehicle_id", col_text },
+	{ "entry_group_id", col_text },
+	{ "supersedes_entry_id", col_text },
+	{ "version", col_int },
+	{ "revision_count", col_int },
+	{ "is_latest", col_bool },
+	{ "date", col_text },
+	{ "type", col_text },
+	{ "performed_by", col_text },
+	{ "km", col_int },
+	{ "note", col_text },
+	{ "cost_amount", col_cost },
+	{ "trust_level", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ "owner_user_id", col_text, COL_FULL },
+	{ "created_by_user_id", col_text, COL_FULL },
+	{ NULL },
+};
 
 /* Runs a prepared ENTRY_COLS query into a new array; NULL on error. */
 static json_t *
 entry_rows(struct db_stmt *st)
 {
-	json_t *a;
-	int rc;
+	return stmt_rows_json(st, entry_cols, false);
+}
 
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1)
-		json_array_append_new(a, entry_row(st));
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+json_t *
+entry_export_rows(struct db *db, const char *vehicle_id)
+{
+	return stmt_rows_json(db_prep(db, "SELECT " ENTRY_COLS " FROM "
+	    "vehicle_entries e WHERE e.vehicle_id = ? ORDER BY "
+	    "e.entry_group_id, e.version", "s", vehicle_id), entry_cols, true);
 }
 
 static json_t *
@@ -100,19 +92,16 @@ entry_insert(struct ctx *cx, const struct vehicle *v, const char *id,
     const char *group, const char *supersedes, int64_t version,
     const struct entry_in *in)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "INSERT INTO vehicle_entries (id, vehicle_id, "
 	    "owner_user_id, created_by_user_id, entry_group_id, "
 	    "supersedes_entry_id, version, is_latest, entry_date, entry_type, "
 	    "performed_by, km, note, cost_cents, trust_level, created_at, "
 	    "updated_at) VALUES (?,?,?,?,?,?,?,1,?,?,?,?,?,"
-	    "CASE WHEN ? = 1 THEN ? END,?,?,?)", "ssssssisssisdisss", id,
+	    "CASE WHEN ? = 1 THEN ? END,?,?,?)", "ssssssisssisdistt", id,
 	    v->public_id, v->owner_user_id, cx->actor.user_id, group,
 	    supersedes, version, in->date, in->type, in->performed_by, in->km,
-	    in->note, (int)in->has_cost, in->cost_cents, in->trust_level, ts,
-	    ts) == DB_OK;
+	    in->note, (int)in->has_cost, in->cost_cents, in->trust_level,
+	    cx->now, cx->now) == DB_OK;
 }
 
 static bool

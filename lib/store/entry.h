@@ -30,6 +30,9 @@ struct entry_in {
 
 /* cost_amount of EntryOut: integer when whole, else a 2-decimal real. */
 json_t	*cost_json(int64_t cents);
+/* Every revision of a vehicle's entries (EntryOut plus owner_user_id and
+ * created_by_user_id), by entry group and version; NULL on error. */
+json_t	*entry_export_rows(struct db *, const char *vehicle_id);
 
 /*
  * Creates a new entry group in v (owner_user_id = the vehicle's owner,

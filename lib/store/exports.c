@@ -34,7 +34,6 @@ export_grant_create(struct ctx *cx, enum export_kind k, const char *target,
     int64_t ttl, char token[TOKEN_LEN], int64_t *expires)
 {
 	char hash[B64URL_HMAC_LEN], created[TS_STORAGE_LEN];
-	char exp[TS_STORAGE_LEN];
 
 	if (!random_token(token)) {
 		db_fail(cx->db, DB_ERROR);
@@ -43,11 +42,10 @@ export_grant_create(struct ctx *cx, enum export_kind k, const char *target,
 	hmac_b64url(token, hash);
 	*expires = cx->now + ttl * US_PER_SEC;
 	ts_storage(cx->now, created);
-	ts_storage(*expires, exp);
 	return db_exec(cx->db, "INSERT INTO export_grants (kind, target_id, "
 	    "token_hash, created_by_user_id, created_at, expires_at) VALUES "
-	    "(?,?,?,?,?,?)", "ssssss", kind_names[k], target, hash,
-	    cx->actor.user_id, created, exp) == DB_OK;
+	    "(?,?,?,?,?,?)", "ssssst", kind_names[k], target, hash,
+	    cx->actor.user_id, created, *expires) == DB_OK;
 }
 
 enum export_token

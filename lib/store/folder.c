@@ -104,15 +104,13 @@ bool
 folder_create(struct ctx *cx, const char *vehicle_id, const char *key,
     const char *title, struct folder *f)
 {
-	char ts[TS_STORAGE_LEN];
 	int64_t id;
 
 	memset(f, 0, sizeof(*f));
-	ts_storage(cx->now, ts);
 	id = db_scalar(cx->db, "INSERT INTO trust_folders (vehicle_id, "
 	    "owner_user_id, addon_key, title, created_at, updated_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?) RETURNING id", "ssssss", vehicle_id,
-	    cx->actor.user_id, key, title, ts, ts);
+	    "(?, ?, ?, ?, ?, ?) RETURNING id", "sssstt", vehicle_id,
+	    cx->actor.user_id, key, title, cx->now, cx->now);
 	if (id <= 0)
 		return false;
 	return folder_get(cx, id, f) == 1;
@@ -150,12 +148,10 @@ folder_move_owner(struct ctx *cx, const char *vehicle_id, const char *to,
     int64_t *moved)
 {
 	struct moving *head = NULL, **tail = &head, *m;
-	char now[TS_STORAGE_LEN];
 	struct db_stmt *st;
 	int64_t taken;
 	int rc;
 
-	ts_storage(cx->now, now);
 	st = db_prep(cx->db, "SELECT id, title FROM trust_folders WHERE "
 	    "vehicle_id = ? AND owner_user_id <> ? ORDER BY id", "ss",
 	    vehicle_id, to);
@@ -184,7 +180,7 @@ folder_move_owner(struct ctx *cx, const char *vehicle_id, const char *to,
 			return false;
 		if (db_exec(cx->db, "UPDATE trust_folders SET "
 		    "owner_user_id = ?, title = ?, updated_at = ? WHERE id = ?",
-		    "sssi", to, title, now, m->id) != DB_OK)
+		    "ssti", to, title, cx->now, m->id) != DB_OK)
 			return false;
 		(*moved)++;
 	}

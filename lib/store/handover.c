@@ -100,12 +100,10 @@ meta_of(const char *kind, const char *vehicle_id)
 bool
 handover_expire(struct ctx *cx, const struct transfer *t)
 {
-	char now[TS_STORAGE_LEN];
-
-	now_ts(cx, now);
 	if (db_exec(cx->db, "UPDATE transfers SET status = 'expired', "
 	    "expired_at = ? WHERE transfer_id = ? AND status = 'created' "
-	    "AND expires_at <= ?", "sss", now, t->transfer_id, now) != DB_OK)
+	    "AND expires_at <= ?", "tst", cx->now, t->transfer_id,
+	    cx->now) != DB_OK)
 		return false;
 	if (db_changes(cx->db) != 1)
 		return true;
@@ -120,12 +118,10 @@ handover_cancel(struct ctx *cx, const struct transfer *t,
 {
 	struct audit_ev ev = { .action = "TRANSFER_CANCELLED",
 	    .target_type = "HANDOVER", .target_id = t->transfer_id };
-	char now[TS_STORAGE_LEN];
 
-	now_ts(cx, now);
 	if (db_exec(cx->db, "UPDATE transfers SET status = 'cancelled', "
 	    "cancelled_at = ? WHERE transfer_id = ? AND status = 'created'",
-	    "ss", now, t->transfer_id) != DB_OK)
+	    "ts", cx->now, t->transfer_id) != DB_OK)
 		return false;
 	ev.meta = meta_of(t->kind, t->vehicle_id);
 	switch (why) {
@@ -154,12 +150,10 @@ handover_cancel_vehicle(struct ctx *cx, const char *vehicle_id,
     const char *scope)
 {
 	struct open_row *head = NULL, **tail = &head, *o;
-	char now[TS_STORAGE_LEN];
 	struct db_stmt *st;
 	int64_t n = 0;
 	int rc;
 
-	now_ts(cx, now);
 	st = db_prep(cx->db, "SELECT transfer_id, kind FROM transfers WHERE "
 	    "vehicle_id = ? AND status = 'created'", "s", vehicle_id);
 	if (st == NULL)
@@ -176,7 +170,7 @@ handover_cancel_vehicle(struct ctx *cx, const char *vehicle_id,
 		return -1;
 	if (db_exec(cx->db, "UPDATE transfers SET status = 'cancelled', "
 	    "cancelled_at = ? WHERE vehicle_id = ? AND status = 'created'",
-	    "ss", now, vehicle_id) != DB_OK)
+	    "ts", cx->now, vehicle_id) != DB_OK)
 		return -1;
 	for (o = head; o != NULL; o = o->next, n++)
 		if (!audit(cx, &(struct audit_ev){
@@ -191,15 +185,12 @@ bool
 handover_insert(struct ctx *cx, const char *id, const char *kind,
     const char *vehicle_id, const char *token_hmac, const char *expires)
 {
-	char now[TS_STORAGE_LEN];
-
-	now_ts(cx, now);
 	if (db_exec(cx->db, "INSERT INTO transfers (transfer_id, kind, "
 	    "vehicle_id, token_hmac, status, initiator_user_id, "
 	    "initiator_role, created_at, expires_at) VALUES "
-	    "(?, ?, ?, ?, 'created', ?, ?, ?, ?)", "ssssssss", id, kind,
+	    "(?, ?, ?, ?, 'created', ?, ?, ?, ?)", "ssssssts", id, kind,
 	    vehicle_id, token_hmac, cx->actor.user_id, cx->actor.role_name,
-	    now, expires) != DB_OK)
+	    cx->now, expires) != DB_OK)
 		return false;
 	return audit(cx, &(struct audit_ev){ .action = "TRANSFER_CREATED",
 	    .target_type = "HANDOVER", .target_id = id, .scope = "own",
@@ -228,14 +219,11 @@ handover_extend(struct ctx *cx, struct transfer *t, const char *expires)
 int
 handover_mark_redeemed(struct ctx *cx, const struct transfer *t)
 {
-	char now[TS_STORAGE_LEN];
-
-	now_ts(cx, now);
 	if (db_exec(cx->db, "UPDATE transfers SET status = 'redeemed', "
 	    "redeemed_by_user_id = ?, redeemed_by_role = ?, redeemed_at = ?, "
 	    "ownership_transferred = 1 WHERE transfer_id = ? AND "
-	    "status = 'created'", "ssss", cx->actor.user_id,
-	    cx->actor.role_name, now, t->transfer_id) != DB_OK)
+	    "status = 'created'", "ssts", cx->actor.user_id,
+	    cx->actor.role_name, cx->now, t->transfer_id) != DB_OK)
 		return -1;
 	return db_changes(cx->db) == 1 ? 1 : 0;
 }

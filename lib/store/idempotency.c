@@ -32,12 +32,9 @@ bool
 idem_store(struct ctx *cx, const char *route_key, const char *key,
     const char *request_hash, int status, const char *response_json)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "INSERT INTO idempotency_records "
 	    "(actor_user_id, route_key, idem_key, request_hash, status_code, "
-	    "response_json, created_at) VALUES (?,?,?,?,?,?,?)", "ssssdss",
+	    "response_json, created_at) VALUES (?,?,?,?,?,?,?)", "ssssdst",
 	    cx->actor.user_id, route_key, key, request_hash, status,
-	    response_json, ts) == DB_OK;
+	    response_json, cx->now) == DB_OK;
 }

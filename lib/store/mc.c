@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "store/audit.h"
 #include "store/mc.h"
+#include "store/rowjson.h"
 
 const char *
 mc_org_of(const struct ctx *cx)
@@ -85,15 +86,12 @@ bool
 mc_session_create(struct ctx *cx, const char *vehicle_public_id,
     const char *idem_key, char id[UUID_LEN])
 {
-	char ts[TS_STORAGE_LEN];
-
 	if (!new_id(cx, id))
 		return false;
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "INSERT INTO mc_sessions (id, org_id, "
 	    "created_by_user_id, vehicle_public_id, is_closed, created_at) "
-	    "VALUES (?,?,?,?,0,?)", "sssss", id, mc_org_of(cx),
-	    cx->actor.user_id, vehicle_public_id, ts) != DB_OK)
+	    "VALUES (?,?,?,?,0,?)", "sssst", id, mc_org_of(cx),
+	    cx->actor.user_id, vehicle_public_id, cx->now) != DB_OK)
 		return false;
 	return mc_audit(cx, "MC_SESSION_STARTED", id, idem_key, NULL);
 }
@@ -102,15 +100,13 @@ bool
 mc_speech_add(struct ctx *cx, const struct mc_session *s, const char *source,
     const char *content, const char *idem_key, char id[UUID_LEN])
 {
-	char ts[TS_STORAGE_LEN];
 	json_t *meta;
 
 	if (!new_id(cx, id))
 		return false;
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "INSERT INTO mc_speech_chunks (id, session_id, "
 	    "source, content_redacted, created_at) VALUES (?,?,?,?,?)",
-	    "sssss", id, s->id, source, content, ts) != DB_OK)
+	    "sssst", id, s->id, source, content, cx->now) != DB_OK)
 		return false;
 	meta = json_pack("{s:s}", "source", source);
 	return mc_audit(cx, "MC_SPEECH_CHUNK_ADDED", s->id, idem_key, meta);
@@ -163,18 +159,16 @@ bool
 mc_item_update(struct ctx *cx, const struct mc_session *s,
     const char *item_id, const struct mc_item_patch *p, const char *idem_key)
 {
-	char ts[TS_STORAGE_LEN];
 	json_t *meta;
 	json_int_t fields = 0;
 
-	ts_storage(cx->now, ts);
 	/* COALESCE keeps what the PATCH leaves out (absent or null). */
 	if (db_exec(cx->db, "UPDATE mc_triage_items SET "
 	    "title = COALESCE(?, title), "
 	    "details_redacted = COALESCE(?, details_redacted), "
 	    "severity = COALESCE(?, severity), status = COALESCE(?, status), "
-	    "updated_at = ? WHERE id = ? AND session_id = ?", "sssssss",
-	    p->title, p->details, p->severity, p->status, ts, item_id,
+	    "updated_at = ? WHERE id = ? AND session_id = ?", "sssstss",
+	    p->title, p->details, p->severity, p->status, cx->now, item_id,
 	    s->id) != DB_OK)
 		return false;
 	fields = (p->title != NULL) + (p->details != NULL) +
@@ -232,139 +226,59 @@ mc_session_close(struct ctx *cx, struct mc_session *s, const char *idem_key)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static json_t *
-text_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
+static const struct col_json speech_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "source", col_text },
+	{ "content_redacted", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
 
-	return s != NULL ? json_string(s) : json_null();
-}
+static const struct col_json item_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "kind", col_text },
+	{ "title", col_text },
+	{ "details_redacted", col_text },
+	{ "severity", col_text },
+	{ "status", col_text },
+	{ "evidence_refs", col_array },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
+};
 
-/* A stored JSON array column; [] when unreadable. */
-static json_t *
-array_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
-	json_t *a = s != NULL ? json_loads(s, 0, NULL) : NULL;
+static const struct col_json snapshot_cols[] = {
+	{ "id", col_text },
+	{ "session_id", col_text, COL_FULL },
+	{ "ordered_item_ids", col_array },
+	{ "notes_redacted", col_text },
+	{ "created_at", col_ts },
+	{ NULL },
+};
 
-	if (!json_is_array(a)) {
-		json_decref(a);
-		a = json_array();
-	}
-	return a;
-}
-
-static json_t *
-speech_list(struct ctx *cx, const char *sid, bool full)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT id, source, content_redacted, created_at "
-	    "FROM mc_speech_chunks WHERE session_id = ? ORDER BY created_at, "
-	    "seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "source", text_json(st, 1));
-		json_object_set_new(o, "content_redacted", text_json(st, 2));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-static json_t *
-item_list(struct ctx *cx, const char *sid, bool full)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT id, kind, title, details_redacted, "
-	    "severity, status, evidence_refs_json, created_at, updated_at "
-	    "FROM mc_triage_items WHERE session_id = ? ORDER BY created_at, "
-	    "seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "kind", text_json(st, 1));
-		json_object_set_new(o, "title", text_json(st, 2));
-		json_object_set_new(o, "details_redacted", text_json(st, 3));
-		json_object_set_new(o, "severity", text_json(st, 4));
-		json_object_set_new(o, "status", text_json(st, 5));
-		json_object_set_new(o, "evidence_refs", array_json(st, 6));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 7)));
-		json_object_set_new(o, "updated_at", ts_json(db_text(st, 8)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
-
-static json_t *
-snapshot_list(struct ctx *cx, const char *sid, bool full)
-{
-	json_t *a = json_array(), *o;
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT id, ordered_item_ids_json, "
-	    "notes_redacted, created_at FROM mc_board_snapshots WHERE session_id = ? ORDER BY "
-	    "created_at, seq", "s", sid);
-	if (st == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == 1) {
-		o = json_object();
-		json_object_set_new(o, "id", text_json(st, 0));
-		if (full)
-			json_object_set_new(o, "session_id", json_string(sid));
-		json_object_set_new(o, "ordered_item_ids", array_json(st, 1));
-		json_object_set_new(o, "notes_redacted", text_json(st, 2));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 3)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc == 0)
-		return a;
-fail:
-	json_decref(a);
-	return NULL;
-}
+/* A session's lists, oldest first. */
+static const struct row_list session_lists[] = {
+	{ "speech_chunks", speech_cols, "SELECT id, session_id, source, "
+	    "content_redacted, created_at FROM mc_speech_chunks WHERE "
+	    "session_id = ? ORDER BY created_at, seq" },
+	{ "triage_items", item_cols, "SELECT id, session_id, kind, title, "
+	    "details_redacted, severity, status, evidence_refs_json, "
+	    "created_at, updated_at FROM mc_triage_items WHERE session_id = ? "
+	    "ORDER BY created_at, seq" },
+	{ "board_snapshots", snapshot_cols, "SELECT id, session_id, "
+	    "ordered_item_ids_json, notes_redacted, created_at FROM "
+	    "mc_board_snapshots WHERE session_id = ? ORDER BY created_at, "
+	    "seq" },
+	{ NULL },
+};
 
 json_t *
 mc_session_json(struct ctx *cx, const struct mc_session *s, bool full)
 {
-	json_t *o = json_object(), *speech, *items, *snaps;
+	json_t *o = json_object();
 
-	speech = speech_list(cx, s->id, full);
-	items = item_list(cx, s->id, full);
-	snaps = snapshot_list(cx, s->id, full);
-	if (speech == NULL || items == NULL || snaps == NULL) {
-		json_decref(speech);
-		json_decref(items);
-		json_decref(snaps);
-		json_decref(o);
-		return NULL;
-	}
 	if (full) {
 		json_object_set_new(o, "id", json_string(s->id));
 		json_object_set_new(o, "org_id", json_string(s->org_id));
@@ -377,8 +291,9 @@ mc_session_json(struct ctx *cx, const struct mc_session *s, bool full)
 	json_object_set_new(o, "is_closed", json_boolean(s->is_closed));
 	json_object_set_new(o, "created_at", ts_json(s->created_at));
 	json_object_set_new(o, "closed_at", ts_json(s->closed_at));
-	json_object_set_new(o, "speech_chunks", speech);
-	json_object_set_new(o, "triage_items", items);
-	json_object_set_new(o, "board_snapshots", snaps);
+	if (!rows_json_lists(cx->db, o, session_lists, full, s->id)) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }

@@ -42,13 +42,10 @@ retry(struct ctx *cx, int64_t start, int64_t window_s)
 static bool
 store(struct ctx *cx, const char *key, int64_t start, int64_t count)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(start, ts);
 	return db_exec(cx->db, "INSERT INTO rate_limits (key, window_start, "
 	    "count) VALUES (?,?,?) ON CONFLICT(key) DO UPDATE SET "
 	    "window_start = excluded.window_start, count = excluded.count",
-	    "ssi", key, ts, count) == DB_OK;
+	    "sti", key, start, count) == DB_OK;
 }
 
 static enum rl_result

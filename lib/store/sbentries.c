@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/util.h"
 #include "store/audit.h"
+#include "store/rowjson.h"
 #include "store/sbentries.h"
 
 #define SB_COLS "id, servicebook_id, owner_id, actor_role, entry_type, " \
@@ -95,87 +96,44 @@ servicebook_doc_usable(struct ctx *cx, const char *doc_id)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static json_t *
-text_json(struct db_stmt *st, int i)
-{
-	const char *s = db_text(st, i);
-
-	return s != NULL ? json_string(s) : json_null();
-}
-
-static json_t *
-col_ts_json(struct db_stmt *st, int i)
-{
-	char api[TS_API_LEN];
-
-	return ts_to_api(db_text(st, i), api) ? json_string(api) : json_null();
-}
-
 /* ServicebookEntry of api.md 11 from a row of SB_COLS, keys in order. */
-static json_t *
-entry_row(struct db_stmt *st)
-{
-	json_t *o = json_object(), *docs;
-	const char *d = db_text(st, 12);
-	static const char *const keys[] = { "id", "servicebook_id",
-	    "owner_id", "actor_role", "entry_type", "source",
-	    "result_status", "title", "summary", "details" };
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		json_object_set_new(o, keys[i], text_json(st, (int)i));
-	json_object_set_new(o, "occurred_at", col_ts_json(st, 10));
-	json_object_set_new(o, "km", db_isnull(st, 11) ? json_null() :
-	    json_integer(db_int(st, 11)));
-	docs = d != NULL ? json_loads(d, 0, NULL) : NULL;
-	if (!json_is_array(docs)) {
-		json_decref(docs);
-		docs = json_array();
-	}
-	json_object_set_new(o, "document_ids", docs);
-	json_object_set_new(o, "related_entry_id", text_json(st, 13));
-	json_object_set_new(o, "related_case_id", text_json(st, 14));
-	json_object_set_new(o, "created_at", col_ts_json(st, 15));
-	json_object_set_new(o, "updated_at", col_ts_json(st, 16));
-	return o;
-}
+static const struct col_json sb_cols[] = {
+	{ "id", col_text },
+	{ "servicebook_id", col_text },
+	{ "owner_id", col_text },
+	{ "actor_role", col_text },
+	{ "entry_type", col_text },
+	{ "source", col_text },
+	{ "result_status", col_text },
+	{ "title", col_text },
+	{ "summary", col_text },
+	{ "details", col_text },
+	{ "occurred_at", col_ts },
+	{ "km", col_int_null },
+	{ "document_ids", col_array },
+	{ "related_entry_id", col_text },
+	{ "related_case_id", col_text },
+	{ "created_at", col_ts },
+	{ "updated_at", col_ts },
+	{ NULL },
+};
 
 json_t *
 servicebook_entries(struct ctx *cx, const char *sid)
 {
-	json_t *a = json_array();
-	struct db_stmt *st;
-	int rc;
-
-	st = db_prep(cx->db, "SELECT " SB_COLS " FROM servicebook_entries "
-	    "WHERE servicebook_id = ? ORDER BY created_at, seq", "s", sid);
-	if (st == NULL) {
-		json_decref(a);
-		return NULL;
-	}
-	while ((rc = db_step(st)) == 1)
-		json_array_append_new(a, entry_row(st));
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return rows_json(cx->db, sb_cols, false, "SELECT " SB_COLS " FROM "
+	    "servicebook_entries WHERE servicebook_id = ? ORDER BY created_at, "
+	    "seq", "s", sid);
 }
 
 static json_t *
 entry_get(struct ctx *cx, const char *id)
 {
-	struct db_stmt *st;
-	json_t *o = NULL;
+	json_t *a = rows_json(cx->db, sb_cols, false, "SELECT " SB_COLS
+	    " FROM servicebook_entries WHERE id = ?", "s", id);
+	json_t *o = json_incref(json_array_get(a, 0));
 
-	st = db_prep(cx->db, "SELECT " SB_COLS " FROM servicebook_entries "
-	    "WHERE id = ?", "s", id);
-	if (st == NULL)
-		return NULL;
-	if (db_step(st) == 1)
-		o = entry_row(st);
-	db_finalize(st);
+	json_decref(a);
 	return o;
 }
 

@@ -90,24 +90,18 @@ session_create(struct ctx *cx, const char *user_id, const char *method,
 bool
 session_revoke(struct ctx *cx, const char *sid, const char *reason)
 {
-	char now[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, now);
 	return db_exec(cx->db, "UPDATE auth_sessions SET revoked_at = ?, "
 	    "revoke_reason = ? WHERE session_id = ? AND revoked_at IS NULL",
-	    "sss", now, reason, sid) == DB_OK;
+	    "tss", cx->now, reason, sid) == DB_OK;
 }
 
 bool
 session_revoke_user(struct ctx *cx, const char *user_id, const char *reason,
     const char *except_sid)
 {
-	char now[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, now);
 	return db_exec(cx->db, "UPDATE auth_sessions SET revoked_at = ?, "
 	    "revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL "
-	    "AND session_id IS NOT ?", "ssss", now, reason, user_id,
+	    "AND session_id IS NOT ?", "tsss", cx->now, reason, user_id,
 	    except_sid) == DB_OK;
 }
 

@@ -116,15 +116,12 @@ bool
 supportmsg_set_status(struct ctx *cx, const char *id, const char *status,
     const char *note)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "UPDATE support_messages SET status = ?, "
-	    "updated_at = ? WHERE id = ?", "sss", status, ts, id) != DB_OK)
+	    "updated_at = ? WHERE id = ?", "sts", status, cx->now, id) != DB_OK)
 		return false;
 	return db_exec(cx->db, "INSERT INTO support_message_notes (message_id, "
 	    "by_user_id, status, note, created_at) VALUES (?,?,?,?,?)",
-	    "sssss", id, cx->actor.user_id, status, note, ts) == DB_OK;
+	    "sssst", id, cx->actor.user_id, status, note, cx->now) == DB_OK;
 }
 
 struct supportnote *

@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "store/db.h"
+#include "store/rowjson.h"
 #include "store/user.h"
 
 #define USER_COLS "user_id, email_hmac, role, status, email_enc, " \
@@ -86,43 +87,32 @@ user_insert(struct ctx *cx, const struct user_new *n)
 bool
 user_set_verified(struct ctx *cx, const char *id)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE auth_users SET email_verified_at = ?, "
 	    "updated_at = ? WHERE user_id = ? AND email_verified_at IS NULL",
-	    "sss", ts, ts, id) == DB_OK;
+	    "tts", cx->now, cx->now, id) == DB_OK;
 }
 
 bool
 user_set_password(struct ctx *cx, const char *id, const char *hash)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE auth_users SET password_hash = ?, "
 	    "password_changed_at = ?, updated_at = ? WHERE user_id = ?",
-	    "ssss", hash, ts, ts, id) == DB_OK;
+	    "stts", hash, cx->now, cx->now, id) == DB_OK;
 }
 
 bool
 user_rehash_password(struct ctx *cx, const char *id, const char *hash)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE auth_users SET password_hash = ?, "
-	    "updated_at = ? WHERE user_id = ?", "sss", hash, ts, id) == DB_OK;
+	    "updated_at = ? WHERE user_id = ?", "sts", hash, cx->now,
+	    id) == DB_OK;
 }
 
 bool
 user_set_role(struct ctx *cx, const char *id, const char *role)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	return db_exec(cx->db, "UPDATE auth_users SET role = ?, updated_at = ? "
-	    "WHERE user_id = ?", "sss", role, ts, id) == DB_OK;
+	    "WHERE user_id = ?", "sts", role, cx->now, id) == DB_OK;
 }
 
 bool
@@ -159,15 +149,13 @@ bool
 user_counts(struct ctx *cx, const char *id, int64_t *sessions,
     int64_t *vehicles)
 {
-	char ts[TS_STORAGE_LEN];
 	struct db_stmt *st;
 	bool ok = false;
 
-	ts_storage(cx->now, ts);
 	st = db_prep(cx->db, "SELECT (SELECT count(*) FROM auth_sessions WHERE "
 	    "user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2), "
 	    "(SELECT count(*) FROM vehicles WHERE owner_user_id = ?1 AND "
-	    "deleted_at IS NULL)", "ss", id, ts);
+	    "deleted_at IS NULL)", "st", id, cx->now);
 	if (st == NULL)
 		return false;
 	if (db_step(st) == 1) {
@@ -186,9 +174,15 @@ json_t *
 user_list(struct db *db, const char *email_hmac, int64_t limit,
     int64_t offset)
 {
+	static const struct col_json cols[] = {
+		{ "user_id", col_text },
+		{ "role", col_text },
+		{ "status", col_text },
+		{ "email_verified", col_bool },
+		{ "created_at", col_ts },
+		{ NULL },
+	};
 	struct db_stmt *st;
-	json_t *a;
-	int rc;
 
 	/* Ties on created_at: the later insert comes first (README). */
 	if (email_hmac != NULL)
@@ -199,24 +193,5 @@ user_list(struct db *db, const char *email_hmac, int64_t limit,
 		st = db_prep(db, "SELECT " LIST_COLS " FROM auth_users "
 		    "ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?",
 		    "ii", limit, offset);
-	if (st == NULL)
-		return NULL;
-	a = json_array();
-	while ((rc = db_step(st)) == 1) {
-		json_t *o = json_object();
-
-		json_object_set_new(o, "user_id", json_string(db_text(st, 0)));
-		json_object_set_new(o, "role", json_string(db_text(st, 1)));
-		json_object_set_new(o, "status", json_string(db_text(st, 2)));
-		json_object_set_new(o, "email_verified",
-		    json_boolean(db_int(st, 3) != 0));
-		json_object_set_new(o, "created_at", ts_json(db_text(st, 4)));
-		json_array_append_new(a, o);
-	}
-	db_finalize(st);
-	if (rc < 0) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
+	return stmt_rows_json(st, cols, false);
 }

@@ -284,12 +284,10 @@ int
 vehicle_move_owner(struct ctx *cx, const char *public_id, const char *from,
     const char *to)
 {
-	char ts[TS_STORAGE_LEN];
-
-	ts_storage(cx->now, ts);
 	if (db_exec(cx->db, "UPDATE vehicles SET owner_user_id = ?, "
 	    "updated_at = ? WHERE public_id = ? AND owner_user_id = ? AND "
-	    "deleted_at IS NULL", "ssss", to, ts, public_id, from) != DB_OK)
+	    "deleted_at IS NULL", "stss", to, cx->now, public_id,
+	    from) != DB_OK)
 		return -1;
 	return db_changes(cx->db) == 1 ? 1 : 0;
 }
