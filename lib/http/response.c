@@ -169,7 +169,9 @@ resp_db_error(struct req *r)
 		r->resp.err = "db_busy";
 		break;
 	case DB_UNAVAILABLE:
+		/* Unreadable, read-only or full (README "Error bodies"). */
 		resp_detail(r, 503, "db_unavailable");
+		resp_header(r, "Retry-After", "60");
 		r->resp.err = "db_error";
 		break;
 	default:
