@@ -180,6 +180,25 @@ resp_db_error(struct req *r)
 	}
 }
 
+const char *
+resp_server_detail(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 403: return "forbidden";
+	case 404: return "Not Found";
+	case 408: return "Request Timeout";
+	case 413: return "too_large";
+	case 414: return "URI Too Long";
+	case 417: return "Expectation Failed";
+	case 431: return "headers_too_large";
+	case 501: return "Not Implemented";
+	case 503: return "busy";
+	case 505: return "HTTP Version Not Supported";
+	default: return status < 500 ? "bad_request" : "internal_error";
+	}
+}
+
 void
 resp_rate_limited(struct req *r, const char *detail, int64_t retry_after)
 {

@@ -28,6 +28,12 @@ void	 resp_error_code(struct req *, int status, const char *code);
 void	 resp_internal(struct req *, const char *err_class);
 /* Maps db_status(): busy -> 503 busy, else 500 internal_error. */
 void	 resp_db_error(struct req *);
+/*
+ * The detail of an answer the web server makes itself (README "Error
+ * bodies"): 400 bad_request, 413 too_large, 431 headers_too_large,
+ * 500/502 internal_error, 503 busy; other statuses their reason phrase.
+ */
+const char *resp_server_detail(int status);
 /* 429 with Retry-After. */
 void	 resp_rate_limited(struct req *, const char *detail, int64_t retry_after);
 
