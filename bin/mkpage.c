@@ -28,17 +28,12 @@ static int
 api_error(int status)
 {
 	json_t *j = json_object();
-	char *s;
+	int rc;
 
 	json_object_set_new(j, "detail", json_string(resp_server_detail(status)));
-	s = json_dumps(j, JSON_COMPACT);
+	rc = json_dumpf(j, stdout, JSON_COMPACT);
 	json_decref(j);
-	if (s == NULL || fputs(s, stdout) == EOF) {
-		free(s);
-		return 1;
-	}
-	free(s);
-	return 0;
+	return rc == 0 ? 0 : 1;
 }
 
 static int
