@@ -6,6 +6,7 @@
 #   make check-asan   the suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz         run every libFuzzer harness for $(FUZZ_SECONDS) s
 #   make bench        throughput/latency/RSS figures (wrk, /usr/bin/time)
+#   make soak         the contention load test at 60 s per phase (t/94-load.t)
 #   make install      PREFIX=/srv/ltc DESTDIR= CGI_SUFFIX=
 #   make deps         install the Debian packages of the tests (root) or print
 #                     the command; make deps-run only what building and running need
@@ -205,6 +206,12 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh $(CURDIR)/$(BUILD)
+
+# The load test at full length: 60 s per phase (make test runs it short).
+.PHONY: soak
+soak: deps
+	@$(MAKE) --no-print-directory all
+	SOAK_SECONDS=60 LTC_BUILD=$(CURDIR)/$(BUILD) prove -v t/94-load.t
 
 install: all
 	install -d -m 0755 $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/cgi-bin \

@@ -12,6 +12,10 @@
 #                                current page (optional)
 #                       It becomes OUT/NAME.html.
 #   OUT/404.html, 50x.html   the site CGI's own error pages (page_error_build).
+#   OUT/NNN.html, OUT/errors/api-NNN.html   the web server's own refusals
+#                       (lighttpd server.errorfile-prefix, Apache
+#                       ErrorDocument): the German page, and the JSON body
+#                       for /api (README "Error bodies").
 #   everything else in SRC (assets/, .htaccess) is copied as it is.
 #
 # OUT is written as OUT.tmp and then renamed, so it is never half built.
@@ -35,7 +39,8 @@ for f in "$src"/src/*.html; do
 	[ -f "$f" ] || continue
 	name=${f##*/}
 	case $name in
-	404.html|50x.html) fail "$f: the error pages come from page.c" ;;
+	404.html|50x.html|4[0-9][0-9].html|5[0-9][0-9].html)
+		fail "$f: the error pages come from page.c" ;;
 	esac
 	title= nav=
 	# The header: every line before the first empty one.
@@ -61,6 +66,11 @@ EOF
 done
 "$mkpage" error 404 > "$tmp/404.html" || fail "mkpage error 404"
 "$mkpage" error 500 > "$tmp/50x.html" || fail "mkpage error 500"
+mkdir -p "$tmp/errors"
+for st in 400 403 404 411 413 414 431 500 502 503; do
+	"$mkpage" error $st > "$tmp/$st.html" || fail "mkpage error $st"
+	"$mkpage" api-error $st > "$tmp/errors/api-$st.html" || fail "mkpage api-error $st"
+done
 
 rm -rf "$out"
 mv "$tmp" "$out"

@@ -8,6 +8,8 @@
  *					aria-current="page"
  *	mkpage foot			page_end() with the full disclaimer
  *	mkpage error STATUS		the site CGI's error page of STATUS
+ *	mkpage api-error STATUS		the JSON body of the web server's own
+ *					STATUS on /api (resp_server_detail)
  *
  * The page body between head and foot is the page's own file, written
  * by the generator.
@@ -16,14 +18,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "http/html.h"
 #include "http/page.h"
+#include "http/response.h"
+
+static int
+api_error(int status)
+{
+	json_t *j = json_object();
+	int rc;
+
+	json_object_set_new(j, "detail", json_string(resp_server_detail(status)));
+	rc = json_dumpf(j, stdout, JSON_COMPACT);
+	json_decref(j);
+	return rc == 0 ? 0 : 1;
+}
 
 static int
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: mkpage head TITLE [NAV] | foot | error STATUS\n");
+	    "usage: mkpage head TITLE [NAV] | foot | error STATUS | "
+	    "api-error STATUS\n");
 	return 2;
 }
 
@@ -34,6 +52,9 @@ main(int argc, char *argv[])
 	struct buf b = { 0 };
 	int rc;
 
+	if (argc == 3 && strcmp(argv[1], "api-error") == 0 &&
+	    atoi(argv[2]) >= 400 && atoi(argv[2]) <= 599)
+		return api_error(atoi(argv[2]));
 	if (argc == 3 || argc == 4) {
 		if (strcmp(argv[1], "head") == 0) {
 			o.title = argv[2];

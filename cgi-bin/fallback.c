@@ -11,7 +11,9 @@
  *   rules of ops.md would have chosen. Apache hands such a POST to the
  *   CGI itself;
  * - any other refusal of a malformed request (400, 431, 501, ...): its
- *   status with a JSON detail.
+ *   status with the JSON detail of README "Error bodies" on /api, the
+ *   German error page elsewhere; raw bytes outside ASCII in the path
+ *   (refused by the server config, see conf/lighttpd.conf.in) are a 400.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "http/app.h"
+#include "http/page.h"
 #include "http/response.h"
 #include "base/util.h"
 
@@ -172,41 +175,59 @@ out:
 	free(group);
 }
 
+/* A request path with a byte outside printable ASCII (not HTTP). */
+static bool
+raw_bytes(const char *uri)
+{
+	for (; uri != NULL && *uri != '\0'; uri++)
+		if ((unsigned char)*uri < 0x21 || (unsigned char)*uri > 0x7e)
+			return true;
+	return false;
+}
+
 /*
- * The server's status, kept, with a JSON detail. 403 and 404 mean the
- * group's CGI is missing or not runnable: the spec's 404 for a path no
- * CGI serves, as is a 411 for a path no rewrite rule maps.
+ * Is the request one of the API's? Its refusals are JSON, those of the
+ * pages German HTML (README "Error bodies"). A request whose line could
+ * not be read has no URI: JSON, which is what API clients parse.
+ */
+static bool
+api_request(void)
+{
+	const char *u = getenv("REQUEST_URI");
+
+	if (u == NULL || *u == '\0')
+		return true;
+	return str_prefix(u, "/api/") || str_prefix(u, "/api?") ||
+	    strcmp(u, "/api") == 0 ||
+	    (str_prefix(u, "/cgi-bin/") && segment_in(u + 8, site) == 0);
+}
+
+/*
+ * The server's status, kept, with the detail of README "Error bodies".
+ * 403 and 404 mean the group's CGI is missing or not runnable: the spec's
+ * 404 for a path no CGI serves, as is a 411 for a path no rewrite rule
+ * maps; a 403 for raw bytes in the path is the 400 of a malformed request.
  */
 static void
 fallback_get(struct req *r)
 {
-	static const struct { int status; const char *detail; } known[] = {
-		{ 400, "Bad Request" },
-		{ 408, "Request Timeout" },
-		{ 413, "too_large" },
-		{ 414, "URI Too Long" },
-		{ 417, "Expectation Failed" },
-		{ 431, "Request Header Fields Too Large" },
-		{ 501, "Not Implemented" },
-		{ 503, "Service Unavailable" },
-		{ 505, "HTTP Version Not Supported" },
-	};
 	const char *s = getenv("REDIRECT_STATUS");
 	int64_t st;
-	size_t i;
 
-	if (s == NULL || !parse_int64(s, &st) || st < 400 ||
-	    st > 599 || st == 403 || st == 404 || st == 411) {
-		resp_detail(r, 404, "Not Found");
+	if (s != NULL && parse_int64(s, &st) && st == 403 &&
+	    raw_bytes(getenv("REQUEST_URI")))
+		st = 400;
+	else if (s == NULL || !parse_int64(s, &st) || st < 400 ||
+	    st > 599 || st == 403 || st == 404 || st == 411)
+		st = 404;
+	if (!api_request()) {
+		page_error(r, (int)st, NULL);
 		return;
 	}
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (known[i].status == st) {
-			resp_detail(r, (int)st, known[i].detail);
-			return;
-		}
-	resp_detail(r, (int)st, st < 500 ? "Bad Request" :
-	    "Internal Server Error");
+	resp_detail(r, (int)st, st == 404 ? "Not Found" :
+	    resp_server_detail((int)st));
+	if (st == 503)
+		resp_header(r, "Retry-After", "1");
 }
 
 static const struct route routes[] = {

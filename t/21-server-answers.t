@@ -99,7 +99,7 @@ for my $kind (qw(lighttpd apache)) {
 		if ($kind eq 'lighttpd') {
 			$r = $srv->raw("GET /api/health HTTP/1.1\r\nConnection: close\r\n\r\n");
 			is_deeply([ $r->{status}, $r->{body}, $r->{headers}{'content-type'} ],
-			    [ 400, '{"detail":"Bad Request"}', 'application/json; charset=utf-8' ],
+			    [ 400, '{"detail":"bad_request"}', 'application/json; charset=utf-8' ],
 			    'HTTP/1.1 without Host: 400 in JSON');
 			$r = post_raw($srv, '/api/auth/login', "Transfer-Encoding: gzip\r\n");
 			is_deeply([ $r->{status}, $r->{body} ], [ 501, '{"detail":"Not Implemented"}' ],

@@ -1,4 +1,5 @@
 /* app.c: see app.h. The whole life of a request. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,15 +79,10 @@ preflight(struct req *r)
 		r->resp.err = "config";
 		return false;
 	}
-	if (db_open(cfg.db_path, false, &r->cx.db) != DB_OK) {
-		resp_detail(r, 503, "db_unavailable");
-		r->resp.err = "db_error";
-		return false;
-	}
-	v = db_user_version(r->cx.db);
-	if (v < 0) {
-		resp_detail(r, 503, "db_unavailable");
-		r->resp.err = "db_error";
+	if (db_open(cfg.db_path, false, &r->cx.db) != DB_OK ||
+	    (v = db_user_version(r->cx.db)) < 0) {
+		db_fail(r->cx.db, DB_UNAVAILABLE);
+		resp_db_error(r);
 		return false;
 	}
 	if (v != LTC_SCHEMA_VERSION) {
@@ -107,6 +103,15 @@ run_handler(struct req *r, const struct route *rt)
 {
 	bool tx = (rt->policy.flags & PF_WRITE) != 0;
 
+	/*
+	 * The body is in memory before the write lock is taken: a slow
+	 * client never holds up the other writers (its size is checked).
+	 */
+	if (tx && !(rt->policy.flags & PF_UPLOAD) &&
+	    !req_read_body(r, (size_t)cfg.json_max_bytes)) {
+		resp_internal(r, "internal");
+		return;
+	}
 	if (tx && db_begin(r->cx.db) != DB_OK) {
 		resp_db_error(r);
 		return;
@@ -217,12 +222,34 @@ dump_routes(const struct app *app)
 	return 0;
 }
 
+/*
+ * The answer and its log line as one step (ops.md 9: one line per
+ * request). lighttpd sends SIGTERM to a CGI the moment its answer is
+ * complete, and a client that went away turns the write into SIGPIPE:
+ * both wait, blocked, until the line is written, and act after it.
+ */
+static void
+answer(struct req *r, const char *group)
+{
+	sigset_t hold, old;
+	size_t bytes;
+
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &hold, &old);
+	bytes = resp_write(r);
+	log_request(r, group, bytes);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int
 app_run(const struct app *app)
 {
 	struct req r;
 	const char *rid, *corr, *cookie;
-	size_t bytes;
 
 	if (getenv("LTC_ROUTE_TABLE") != NULL)
 		return dump_routes(app);
@@ -250,8 +277,7 @@ app_run(const struct app *app)
 	if (preflight(&r))
 		dispatch(&r, app);
 	db_rollback(r.cx.db);	/* a handler that returned mid-transaction */
-	bytes = resp_write(&r);
-	log_request(&r, app->group, bytes);
+	answer(&r, app->group);
 
 	resp_clear(&r);
 	buf_free(&r.resp.body);

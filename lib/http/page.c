@@ -140,7 +140,9 @@ error_text(int status, const char **h1, const char **text)
 		*text = "Die gesendeten Daten sind zu groß.";
 		break;
 	case 400:
+	case 414:
 	case 422:
+	case 431:
 		*h1 = "Ungültige Anfrage";
 		*text = "Die Anfrage konnte nicht verarbeitet werden.";
 		break;

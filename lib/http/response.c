@@ -169,12 +169,33 @@ resp_db_error(struct req *r)
 		r->resp.err = "db_busy";
 		break;
 	case DB_UNAVAILABLE:
+		/* Unreadable, read-only or full (README "Error bodies"). */
 		resp_detail(r, 503, "db_unavailable");
+		resp_header(r, "Retry-After", "60");
 		r->resp.err = "db_error";
 		break;
 	default:
 		resp_internal(r, "db_error");
 		break;
+	}
+}
+
+const char *
+resp_server_detail(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 403: return "forbidden";
+	case 404: return "Not Found";
+	case 408: return "Request Timeout";
+	case 413: return "too_large";
+	case 414: return "URI Too Long";
+	case 417: return "Expectation Failed";
+	case 431: return "headers_too_large";
+	case 501: return "Not Implemented";
+	case 503: return "busy";
+	case 505: return "HTTP Version Not Supported";
+	default: return status < 500 ? "bad_request" : "internal_error";
 	}
 }
 

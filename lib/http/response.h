@@ -37,6 +37,12 @@ void	 resp_ok(struct req *);
  * detail with status; true (nothing answered) when rc > 0.
  */
 bool	 resp_found(struct req *, int rc, int status, const char *detail);
+/*
+ * The detail of an answer the web server makes itself (README "Error
+ * bodies"): 400 bad_request, 413 too_large, 431 headers_too_large,
+ * 500/502 internal_error, 503 busy; other statuses their reason phrase.
+ */
+const char *resp_server_detail(int status);
 /* 429 with Retry-After. */
 void	 resp_rate_limited(struct req *, const char *detail, int64_t retry_after);
 

@@ -95,6 +95,13 @@ db_rollback(struct db *db)
 		db->drv->rollback(db->h);
 }
 
+void
+db_busy_wait(struct db *db, int64_t ms)
+{
+	if (db != NULL && db->drv->busy_wait != NULL)
+		db->drv->busy_wait(db->h, ms);
+}
+
 bool
 db_in_tx(struct db *db)
 {

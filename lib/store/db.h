@@ -47,6 +47,8 @@ struct db_stmt;
  *   script     run a multi-statement script (migrations)
  *   begin/commit/rollback  BEGIN IMMEDIATE-strength write transaction
  *   in_tx      whether a transaction is open
+ *   busy_wait  how long the next statements wait for a lock (ms; < 0:
+ *              the configured busy timeout)
  *   user_version / set_user_version  the schema version
  *   backup     an online, consistent copy into a new file (may be NULL:
  *              then the operator backs up with the backend's own tool)
@@ -74,6 +76,7 @@ struct db_driver {
 	enum db_status	(*commit)(void *h);
 	void		(*rollback)(void *h);
 	bool		(*in_tx)(void *h);
+	void		(*busy_wait)(void *h, int64_t ms);
 	int		(*user_version)(void *h);
 	enum db_status	(*set_user_version)(void *h, int);
 	enum db_status	(*backup)(void *h, const char *dest_path);
@@ -92,11 +95,21 @@ void	 db_fail(struct db *, enum db_status);	/* a store's own refusal */
 int	 db_user_version(struct db *);		/* -1 when unreadable */
 enum db_status db_set_user_version(struct db *, int);
 
-/* Write transaction (BEGIN IMMEDIATE); DB_BUSY when still locked. */
+/*
+ * Write transaction (BEGIN IMMEDIATE). Writers queue for up to
+ * DB_WRITE_QUEUE_MS (well over the busy timeout); DB_BUSY only after.
+ */
+#define DB_WRITE_QUEUE_MS	30000
 enum db_status db_begin(struct db *);
 enum db_status db_commit(struct db *);		/* rolls back on failure */
 void	 db_rollback(struct db *);		/* no-op outside a transaction */
 bool	 db_in_tx(struct db *);
+/*
+ * How long the next statements wait for a lock, in ms; < 0 restores the
+ * configured busy timeout. 0 for a best-effort write that must never
+ * hold a read up (the session's last-seen refresh).
+ */
+void	 db_busy_wait(struct db *, int64_t ms);
 
 /*
  * Runs fn(db, arg) in its own write transaction: committed when fn

@@ -60,9 +60,15 @@ session_resolve(struct ctx *cx, const char *token, enum auth_kind kind)
 		db_finalize(st);
 		st = NULL;
 		ts_storage(cx->now, ts);
-		/* Best effort: a busy database must not fail the request. */
+		/*
+		 * Best effort, without waiting: a request never waits for
+		 * (or fails on) another writer because of it; a busy database
+		 * leaves the refresh to a later request.
+		 */
+		db_busy_wait(cx->db, 0);
 		db_exec(cx->db, "UPDATE auth_sessions SET last_seen_at = ? "
 		    "WHERE session_id = ?", "ss", ts, sid);
+		db_busy_wait(cx->db, -1);
 	}
 out:
 	db_finalize(st);

@@ -2,9 +2,25 @@
  * sqlite.c: the SQLite driver of db.h, the one file that speaks sqlite3.
  * Connection settings are those of security.md: WAL-friendly busy
  * timeout, foreign keys, DEFENSIVE, trusted_schema off.
+ *
+ * Writers queue (README "Error bodies": busy is a last resort). SQLite's
+ * own busy handler polls with growing sleeps, so under many writers a
+ * long waiter loses to newcomers and gives up after the busy timeout.
+ * Here a write transaction first takes an flock() on "<db>-writer": the
+ * kernel hands it on the moment it is released, for at most
+ * DB_WRITE_QUEUE_MS, and BEGIN IMMEDIATE then only waits for writers
+ * outside the queue (ltcctl, the sqlite3 shell). The WAL checkpoint runs
+ * after the commit, outside the queue and PASSIVE, so it stalls nobody.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -18,9 +34,31 @@ classify(int rc)
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		return DB_BUSY;
 	if (rc == SQLITE_CANTOPEN || rc == SQLITE_NOTADB || rc == SQLITE_IOERR ||
-	    rc == SQLITE_READONLY || rc == SQLITE_CORRUPT || rc == SQLITE_PERM)
+	    rc == SQLITE_READONLY || rc == SQLITE_CORRUPT || rc == SQLITE_PERM ||
+	    rc == SQLITE_FULL)
 		return DB_UNAVAILABLE;
 	return DB_ERROR;
+}
+
+/* WAL pages written since the last checkpoint (the wal hook's count). */
+static int wal_frames;
+/* Checkpoint after a commit once the WAL holds this many pages. */
+#define CHECKPOINT_FRAMES	1000
+
+static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)arg;
+	(void)db;
+	(void)name;
+	wal_frames = frames;
+	return SQLITE_OK;
+}
+
+static int
+busy_ms(void)
+{
+	return (int)(cfg.busy_timeout_ms > 0 ? cfg.busy_timeout_ms : 5000);
 }
 
 static enum db_status
@@ -37,9 +75,16 @@ lite_open(const char *path, bool create, void **out)
 		return DB_UNAVAILABLE;
 	}
 	sqlite3_extended_result_codes(db, 1);
-	sqlite3_busy_timeout(db, (int)(cfg.busy_timeout_ms > 0 ?
-	    cfg.busy_timeout_ms : 5000));
+	sqlite3_busy_timeout(db, busy_ms());
+	/* Replaces the automatic checkpoint inside COMMIT (see lite_commit). */
+	sqlite3_wal_hook(db, wal_hook, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	/*
+	 * The last connection to close would checkpoint and remove the WAL,
+	 * so every lone request paid a full checkpoint and the next one
+	 * rebuilt the WAL: checkpoints are lite_commit()'s business.
+	 */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	if (sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
@@ -160,16 +205,113 @@ simple(void *h, const char *sql)
 	return rc == SQLITE_OK ? DB_OK : classify(rc);
 }
 
+/* ---- the writer queue --------------------------------------------------- */
+
+static int queue_fd = -1;	/* the open "<db>-writer" file, or -1 */
+static bool queued;		/* this process holds the queue */
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;		/* only interrupts flock() */
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits for the queue until deadline (monotonic ms). False on timeout;
+ * true also when there is no queue file (then BEGIN alone decides).
+ */
+static bool
+queue_enter(sqlite3 *db, int64_t deadline)
+{
+	struct sigaction sa, old_sa;
+	struct itimerval it, old_it;
+	const char *path;
+	char lock[4096];
+	int64_t left;
+	int rc;
+
+	if (queue_fd < 0) {
+		path = sqlite3_db_filename(db, "main");
+		if (path == NULL || *path == '\0' ||
+		    snprintf(lock, sizeof(lock), "%s-writer", path) >=
+		    (int)sizeof(lock))
+			return true;
+		queue_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (queue_fd < 0)
+			return true;
+	}
+	if (flock(queue_fd, LOCK_EX | LOCK_NB) == 0)
+		return queued = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: flock() returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old_sa);
+	rc = -1;
+	while ((left = deadline - mono_ms()) > 0) {
+		memset(&it, 0, sizeof(it));
+		it.it_value.tv_sec = left / 1000;
+		it.it_value.tv_usec = (left % 1000) * 1000;
+		setitimer(ITIMER_REAL, &it, &old_it);
+		rc = flock(queue_fd, LOCK_EX);
+		memset(&it, 0, sizeof(it));
+		setitimer(ITIMER_REAL, &it, NULL);
+		if (rc == 0 || errno != EINTR)
+			break;
+	}
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (rc != 0)
+		return false;
+	return queued = true;
+}
+
+static void
+queue_leave(void)
+{
+	if (queued)
+		flock(queue_fd, LOCK_UN);
+	queued = false;
+}
+
 static enum db_status
 lite_begin(void *h)
 {
-	return simple(h, "BEGIN IMMEDIATE");
+	int64_t deadline = mono_ms() + DB_WRITE_QUEUE_MS;
+	enum db_status s;
+
+	if (!queue_enter(h, deadline))
+		return DB_BUSY;
+	/* Writers outside the queue: BEGIN's busy timeout, then again. */
+	while ((s = simple(h, "BEGIN IMMEDIATE")) == DB_BUSY &&
+	    mono_ms() < deadline)
+		;
+	if (s != DB_OK)
+		queue_leave();
+	return s;
 }
 
 static enum db_status
 lite_commit(void *h)
 {
-	return simple(h, "COMMIT");
+	enum db_status s = simple(h, "COMMIT");
+
+	if (s == DB_OK || sqlite3_get_autocommit(h))
+		queue_leave();
+	if (s == DB_OK && wal_frames >= CHECKPOINT_FRAMES) {
+		/* PASSIVE: copies what no reader needs, never waits. */
+		sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		wal_frames = 0;
+	}
+	return s;
 }
 
 static bool
@@ -182,6 +324,14 @@ static void
 lite_rollback(void *h)
 {
 	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	queue_leave();
+}
+
+/* The busy timeout of the next statements; ms < 0: the configured one. */
+static void
+lite_busy_wait(void *h, int64_t ms)
+{
+	sqlite3_busy_timeout(h, ms < 0 ? busy_ms() : (int)ms);
 }
 
 static int
@@ -279,6 +429,7 @@ const struct db_driver db_sqlite = {
 	.commit = lite_commit,
 	.rollback = lite_rollback,
 	.in_tx = lite_in_tx,
+	.busy_wait = lite_busy_wait,
 	.user_version = lite_user_version,
 	.set_user_version = lite_set_user_version,
 	.backup = lite_backup,
