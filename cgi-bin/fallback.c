@@ -30,7 +30,7 @@
 static const char *const groups[] = { "auth", "consent", "vehicles",
 	"documents", "export", "sale", "transfer", "admin", "cms", "blog",
 	"news", "public", "addons", "trust", "servicebook", "masterclipboard",
-	"support", "health", NULL };
+	"support", "health", "reminders", NULL };
 static const char *const pages[] = { "qr", "blog", "news", "login",
 	"register", "logout", "consent", "impressum", NULL };
 static const char *const site[] = { "site", NULL };

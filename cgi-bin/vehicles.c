@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "domain/cost.h"
+#include "domain/due.h"
 #include "domain/qr.h"
 #include "domain/trustsummary.h"
 #include "domain/vin.h"
@@ -20,6 +21,7 @@
 #include "http/valid.h"
 #include "http/vehicle_answer.h"
 #include "store/entry.h"
+#include "store/reminder.h"
 #include "store/vehicle.h"
 
 /* The allowed meta keys in the order of api.md 5.1 (= storage order). */
@@ -753,6 +755,298 @@ entry_history_h(struct req *r)
 	entry_answer(r, rc, 200, out);
 }
 
+/* ---- reminders (extensions.md 1.3) -------------------------------------- */
+
+/* A reminder body after validation: which fields it sent, and their values. */
+struct rbody {
+	unsigned	 sent;		/* RB_* bits */
+	struct reminder	 in;
+};
+
+#define RB_TITLE	0x01
+#define RB_NOTE		0x02
+#define RB_DATE		0x04
+#define RB_KM		0x08
+#define RB_MONTHS	0x10
+#define RB_RKM		0x20
+
+static const char *const rbody_names[] = { "title", "note", "due_date",
+    "due_km", "recur_months", "recur_km", NULL };
+
+static void
+rbody_int(struct req *r, json_t *body, unsigned bit, int64_t min, int64_t max,
+    struct rbody *b, struct opt_int *o)
+{
+	const char *name = rbody_names[__builtin_ctz(bit)];
+	json_t *v = json_object_get(body, name);
+
+	if (v == NULL)
+		return;
+	b->sent |= bit;
+	o->set = !json_is_null(v) && v_int(r, body, "body", name, 0, min, max,
+	    &o->v);
+}
+
+static void
+rbody_date(struct req *r, json_t *body, struct rbody *b)
+{
+	json_t *v = json_object_get(body, "due_date");
+	int y, m, d;
+
+	if (v == NULL)
+		return;
+	b->sent |= RB_DATE;
+	if (json_is_null(v))
+		return;
+	if (!json_is_string(v))
+		v_add(r, "string_type", "body", "due_date",
+		    "Input should be a valid string");
+	else if (json_string_length(v) != 10 ||
+	    !date_parse(json_string_value(v), 1900, 2200, &y, &m, &d))
+		v_add(r, "date_format", "body", "due_date",
+		    "Input should be a valid date in the format YYYY-MM-DD");
+	else
+		b->in.due_date = arena_strdup(&r->cx.arena,
+		    json_string_value(v));
+}
+
+/* The fields of a POST (create) or PATCH body into b. */
+static void
+rbody_parse(struct req *r, json_t *body, bool create, struct rbody *b)
+{
+	const char *k;
+	json_t *v;
+
+	memset(b, 0, sizeof(*b));
+	if (body == NULL)
+		return;
+	v = json_object_get(body, "title");
+	if (v != NULL && json_is_null(v) && !create)
+		v_add(r, "string_type", "body", "title",
+		    "Input should be a valid string");
+	else if (v != NULL || create) {
+		b->sent |= RB_TITLE;
+		b->in.title = v_str(r, body, "body", "title", V_REQ | V_TRIM,
+		    1, 120);
+	}
+	if (json_object_get(body, "note") != NULL) {
+		b->sent |= RB_NOTE;
+		b->in.note = v_str(r, body, "body", "note", V_TRIM | V_MULTI |
+		    V_EMPTY_NULL, 0, 2000);
+	}
+	rbody_date(r, body, b);
+	rbody_int(r, body, RB_KM, 0, 9999999, b, &b->in.due_km);
+	rbody_int(r, body, RB_MONTHS, 1, 120, b, &b->in.recur_months);
+	rbody_int(r, body, RB_RKM, 1, 1000000, b, &b->in.recur_km);
+	json_object_foreach(body, k, v)
+		if (!in_list(rbody_names, k))
+			v_add(r, "extra_forbidden", "body", k,
+			    "Extra inputs are not permitted");
+}
+
+/* Applies b onto rm; the names of the fields sent (a new array). */
+static json_t *
+rbody_apply(const struct rbody *b, struct reminder *rm)
+{
+	json_t *changed = json_array();
+	size_t i;
+
+	if (b->sent & RB_TITLE)
+		rm->title = b->in.title;
+	if (b->sent & RB_NOTE)
+		rm->note = b->in.note;
+	if (b->sent & RB_DATE)
+		rm->due_date = b->in.due_date;
+	if (b->sent & RB_KM)
+		rm->due_km = b->in.due_km;
+	if (b->sent & RB_MONTHS)
+		rm->recur_months = b->in.recur_months;
+	if (b->sent & RB_RKM)
+		rm->recur_km = b->in.recur_km;
+	for (i = 0; rbody_names[i] != NULL; i++)
+		if (b->sent & (1u << i))
+			json_array_append_new(changed,
+			    json_string(rbody_names[i]));
+	return changed;
+}
+
+/* The rules between the fields (extensions.md 1.1); true when they hold. */
+static bool
+rbody_consistent(struct req *r, const struct reminder *rm)
+{
+	if (rm->due_date == NULL && !rm->due_km.set)
+		v_add(r, "value_error", "body", NULL,
+		    "F\xc3\xa4lligkeit fehlt");
+	if (rm->recur_months.set && rm->due_date == NULL)
+		v_add(r, "value_error", "body", "recur_months",
+		    "Value error, recur_months needs due_date");
+	if (rm->recur_km.set && !rm->due_km.set)
+		v_add(r, "value_error", "body", "recur_km",
+		    "Value error, recur_km needs due_km");
+	return !v_done(r);
+}
+
+/* The reminder of the path in v; answers 404 itself. */
+static bool
+reminder_require(struct req *r, const struct vehicle *v, struct reminder *rm)
+{
+	int rc = reminder_find(&r->cx, v->public_id,
+	    req_param(r, "reminder_id"), rm);
+
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 404, "not_found");
+	return rc == 1;
+}
+
+static void
+reminders_list(struct req *r)
+{
+	static const char *const st[] = { "open", "all", NULL };
+	struct reminder_query q = { .open_only = true };
+	const char *s = req_query(r, "status");
+	struct reminder *rows;
+	struct vehicle v;
+	int64_t n, i;
+	json_t *a;
+
+	if (s != NULL && !in_list(st, s))
+		v_add(r, "enum", "query", "status",
+		    "Input should be 'open' or 'all'");
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_READ, &v))
+		return;
+	q.vehicle_id = v.public_id;
+	q.open_only = !str_eq(s, "all");
+	if ((n = reminder_list(&r->cx, &q, &rows)) < 0) {
+		resp_db_error(r);
+		return;
+	}
+	due_sort(rows, (size_t)n, r->cx.now);
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, due_reminder_out(&r->cx, &rows[i],
+		    false));
+	resp_json(r, 200, a);
+}
+
+static void
+reminders_create(struct req *r)
+{
+	struct reminder rm;
+	struct rbody b;
+	struct vehicle v;
+
+	rbody_parse(r, v_body_object(r), true, &b);
+	if (v_done(r) || !rbody_consistent(r, &b.in) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+		return;
+	b.in.vehicle_id = v.public_id;
+	b.in.owner_user_id = v.owner_user_id;
+	b.in.vehicle_meta_json = v.meta_json;
+	b.in.vehicle_vin3 = v.vin_prefix3;
+	b.in.vehicle_vin4 = v.vin_last4;
+	if (!reminder_insert(&r->cx, &b.in, vehicle_scope(&r->cx, &v)) ||
+	    reminder_find(&r->cx, v.public_id, b.in.id, &rm) != 1) {
+		resp_db_error(r);
+		return;
+	}
+	resp_json(r, 201, due_reminder_out(&r->cx, &rm, false));
+}
+
+static void
+reminder_patch(struct req *r)
+{
+	struct reminder rm;
+	struct rbody b;
+	struct vehicle v;
+	json_t *changed;
+	int rc;
+
+	rbody_parse(r, v_body_object(r), false, &b);
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v) ||
+	    !reminder_require(r, &v, &rm))
+		return;
+	if (!str_eq(rm.status, "open")) {
+		resp_detail(r, 409, "reminder_closed");
+		return;
+	}
+	changed = rbody_apply(&b, &rm);
+	if (!rbody_consistent(r, &rm)) {
+		json_decref(changed);
+		return;
+	}
+	rc = json_array_size(changed) == 0 ? (json_decref(changed), 1) :
+	    reminder_update(&r->cx, &rm, vehicle_scope(&r->cx, &v), changed);
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0)
+		resp_detail(r, 409, "reminder_closed");
+	else
+		resp_json(r, 200, due_reminder_out(&r->cx, &rm, false));
+}
+
+static void
+reminder_done(struct req *r)
+{
+	json_t *body = v_body_object_opt(r), *o;
+	struct reminder closed, next;
+	const char *entry_id;
+	struct vehicle v;
+	bool has_next;
+
+	entry_id = v_str(r, body, "body", "entry_id", 0, 1, PATH_ID_MAX);
+	if (v_done(r) ||
+	    !vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v))
+		return;
+	switch (due_mark_done(&r->cx, &v, req_param(r, "reminder_id"),
+	    entry_id, &closed, &next, &has_next)) {
+	case DONE_OK:
+		o = json_object();
+		json_object_set_new(o, "closed",
+		    due_reminder_out(&r->cx, &closed, false));
+		json_object_set_new(o, "next", has_next ?
+		    due_reminder_out(&r->cx, &next, false) : json_null());
+		resp_json(r, 200, o);
+		break;
+	case DONE_NOT_FOUND:
+		resp_detail(r, 404, "not_found");
+		break;
+	case DONE_ENTRY_NOT_FOUND:
+		resp_detail(r, 404, "entry_not_found");
+		break;
+	case DONE_CLOSED:
+		resp_detail(r, 409, "reminder_closed");
+		break;
+	default:
+		resp_db_error(r);
+		break;
+	}
+}
+
+static void
+reminder_dismiss(struct req *r)
+{
+	struct reminder rm;
+	struct vehicle v;
+	int rc = 1;
+
+	if (!vehicle_require(r, req_param(r, "vehicle_id"), VA_WRITE, &v) ||
+	    !reminder_require(r, &v, &rm))
+		return;
+	if (str_eq(rm.status, "open"))
+		rc = reminder_close(&r->cx, &rm, "dismissed", NULL,
+		    vehicle_scope(&r->cx, &v));
+	if (rc < 0)
+		resp_db_error(r);
+	else if (rc == 0 || str_eq(rm.status, "done"))
+		resp_detail(r, 409, "reminder_closed");
+	else
+		resp_json(r, 200, due_reminder_out(&r->cx, &rm, false));
+}
+
 static const struct route routes[] = {
 	{ "POST", "/", POLICY_OWN_CONSENT_W, vehicles_create },
 	{ "GET", "/", POLICY_OWN_CONSENT, vehicles_list },
@@ -771,6 +1065,15 @@ static const struct route routes[] = {
 	    POLICY_OWN_CONSENT_W, entry_revisions },
 	{ "GET", "/{vehicle_id}/entries/{entry_id}/history", POLICY_OWN_CONSENT,
 	    entry_history_h },
+	{ "GET", "/{vehicle_id}/reminders", POLICY_OWN_CONSENT, reminders_list },
+	{ "POST", "/{vehicle_id}/reminders", POLICY_OWN_CONSENT_W,
+	    reminders_create },
+	{ "PATCH", "/{vehicle_id}/reminders/{reminder_id}", POLICY_OWN_CONSENT_W,
+	    reminder_patch },
+	{ "POST", "/{vehicle_id}/reminders/{reminder_id}/done",
+	    POLICY_OWN_CONSENT_W, reminder_done },
+	{ "DELETE", "/{vehicle_id}/reminders/{reminder_id}", POLICY_OWN_CONSENT_W,
+	    reminder_dismiss },
 };
 
 APP_MAIN("vehicles", routes, NULL)

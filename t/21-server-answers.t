@@ -13,7 +13,7 @@ use LTC qw(build_dir root);
 use Test::More;
 
 my @GROUPS = qw(auth consent vehicles documents export sale transfer admin cms blog news public
-    addons trust servicebook masterclipboard support health);
+    addons trust servicebook masterclipboard support health reminders);
 my @MISSING = grep { !-x build_dir() . "/cgi-bin/$_" } @GROUPS;
 my @SECURITY = ('x-content-type-options', 'referrer-policy', 'x-frame-options',
     'cross-origin-opener-policy', 'cross-origin-resource-policy', 'permissions-policy');

@@ -55,32 +55,7 @@ sub add_user {
 	return $out;
 }
 
-# Runs n requests at once (forked children released together); returns
-# [status, detail] per request.
-sub concurrently {
-	my ($n, $call) = @_;
-	my $dir = tempdir(CLEANUP => 1);
-	my $go = time + 1;
-	my @pids;
-	for my $i (1 .. $n) {
-		my $pid = fork // die "fork: $!";
-		if ($pid == 0) {
-			sleep(0.001) while time < $go;
-			my $r = $call->();
-			if (open my $fh, '>', "$dir/$i") {
-				print $fh json()->encode([ $r->{status} + 0,
-				    $r->{json} ? $r->{json}{detail} : undef ]);
-				close $fh;
-			}
-			# No destructors: the server object would stop lighttpd.
-			POSIX::_exit(0);
-		}
-		push @pids, $pid;
-	}
-	waitpid($_, 0) for @pids;
-	return [ map { my $f = "$dir/$_"; -e $f ? json()->decode(do { local (@ARGV, $/) = ($f); <> })
-	    : [ 0, 'no answer' ] } 1 .. $n ];
-}
+sub concurrently { my ($n, $call) = @_; $srv->concurrently($n, $call) }
 
 sub tally {
 	my ($answers) = @_;

@@ -128,6 +128,16 @@ my $SPEC = <<'END';
 105 POST   /support/admin/messages/{message_id}                       ADM   n role_not_allowed
 END
 
+# extensions.md 1.3: the reminder routes.
+my $SPEC_REMINDERS = <<'END';
+x1.3a GET    /vehicles/{vehicle_id}/reminders                         OWN   y role_not_allowed
+x1.3b POST   /vehicles/{vehicle_id}/reminders                         OWN   y role_not_allowed
+x1.3c PATCH  /vehicles/{vehicle_id}/reminders/{reminder_id}           OWN   y role_not_allowed
+x1.3d POST   /vehicles/{vehicle_id}/reminders/{reminder_id}/done      OWN   y role_not_allowed
+x1.3e DELETE /vehicles/{vehicle_id}/reminders/{reminder_id}           OWN   y role_not_allowed
+x1.3f GET    /reminders                                               OWN   y role_not_allowed
+END
+
 # Role sets of api.md 1. "other" is an unknown role string: ANY admits it,
 # every narrower set refuses it (api.md 1.1).
 my @AUTH = qw(public user vip dealer moderator admin superadmin other);
@@ -145,9 +155,9 @@ my %SET = (
 my %LEGACY_401 = map { $_ => 1 } ('auth GET /consent', 'auth POST /consent');
 
 my (%spec, $nrows);
-for my $line (split /\n/, $SPEC) {
+for my $line (split /\n/, $SPEC . $SPEC_REMINDERS) {
 	my ($n, $method, $path, $set, $consent, $mod) = split ' ', $line;
-	$nrows++;
+	$nrows++ if $n =~ /^\d+$/;
 	die "row $n: unknown role set $set" unless $SET{$set};
 	# {blog|news} stands for the two literal segments.
 	my @paths = $path =~ /\{blog\|news\}/ ? map { (my $p = $path) =~ s/\{blog\|news\}/$_/; $p } qw(blog news)

@@ -158,7 +158,7 @@ digits(const char *s, int n, int *v)
 	return true;
 }
 
-static int
+int
 days_in_month(int y, int m)
 {
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -168,8 +168,7 @@ days_in_month(int y, int m)
 	return dm[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
+int64_t
 days_from_civil(int y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;

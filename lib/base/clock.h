@@ -41,5 +41,8 @@ bool	 ts_parse(const char *, int64_t *);
 /* Strict calendar date YYYY-MM-DD within [ymin, ymax]. */
 bool	 date_parse(const char *, int ymin, int ymax, int *y, int *m, int *d);
 int	 year_of(int64_t);
+/* Days of month m (1..12) in year y; days since 1970-01-01 of a date. */
+int	 days_in_month(int y, int m);
+int64_t	 days_from_civil(int y, int m, int d);
 
 #endif

@@ -5,6 +5,7 @@
 #include "store/audit.h"
 #include "store/document.h"
 #include "store/folder.h"
+#include "store/reminder.h"
 #include "store/vehicle.h"
 
 enum transfer_status
@@ -91,6 +92,7 @@ struct move_counts {
 	int64_t	 folders;
 	int64_t	 docs_moved;
 	int64_t	 docs_unlinked;
+	int64_t	 reminders;
 };
 
 /*
@@ -110,7 +112,8 @@ move_ownership(struct ctx *cx, const struct transfer *t, struct move_counts *c)
 		return rc < 0 ? TR_DB_ERROR : TR_CONFLICT;
 	if (!folder_move_owner(cx, t->vehicle_id, to, &c->folders) ||
 	    !document_hand_over(cx, t->vehicle_id, to, &c->docs_moved,
-	    &c->docs_unlinked))
+	    &c->docs_unlinked) ||
+	    !reminder_move_owner(cx, t->vehicle_id, to, &c->reminders))
 		return TR_DB_ERROR;
 	if ((rc = handover_mark_redeemed(cx, t)) <= 0)
 		return rc < 0 ? TR_DB_ERROR : TR_CONFLICT;
@@ -171,6 +174,7 @@ transfer_redeem(struct ctx *cx, const char *token, struct transfer *t)
 	json_object_set_new(meta, "documents_unlinked",
 	    json_integer(c.docs_unlinked));
 	json_object_set_new(meta, "folders_moved", json_integer(c.folders));
+	json_object_set_new(meta, "reminders_moved", json_integer(c.reminders));
 	if (!audit(cx, &(struct audit_ev){ .action = "TRANSFER_REDEEMED",
 	    .target_type = "HANDOVER", .target_id = t->transfer_id,
 	    .scope = "shared", .meta = meta }))
