@@ -37,10 +37,14 @@ sub e2e_run {
 	my $node = `command -v node 2>/dev/null`;
 	chomp $node;
 	ok($node ne '', 'node is installed (Debian packages nodejs, npm)') or BAIL_OUT('no node');
+	# Browser tests run side by side under prove -j2: one npm ci at a time.
+	open(my $lock, '>', "$e2e/.npm-ci.lock") or die "lock: $!";
+	flock($lock, 2) or die "flock: $!";
 	unless (-f "$e2e/node_modules/playwright-core/package.json" && -f "$e2e/node_modules/axe-core/axe.min.js") {
 		my $log = `cd '$e2e' && npm ci --no-audit --no-fund --loglevel=error 2>&1`;
 		is($? >> 8, 0, 'npm ci installs the browser test packages') or diag($log);
 	}
+	close $lock;
 	ok(-f "$e2e/node_modules/playwright-core/package.json", 'playwright-core is there') or BAIL_OUT('no playwright-core');
 	my $out = ($ENV{LTC_TEST_OUT} // "$ROOT/t/out") . "/$subdir";
 	system('mkdir', '-p', $out);
