@@ -73,7 +73,6 @@ ts_storage(int64_t us, char out[TS_STORAGE_LEN])
 	char tmp[96];
 
 	split(us, &tm, &frac);
-
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
 	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
@@ -81,36 +80,30 @@ ts_storage(int64_t us, char out[TS_STORAGE_LEN])
 	out[TS_STORAGE_LEN - 1] = '\0';
 }
 
+/* The API and compact shapes are the storage shape cut down. */
 void
 ts_api(int64_t us, char out[TS_API_LEN])
 {
-	struct tm tm;
-	long frac;
-	char tmp[96];
+	char st[TS_STORAGE_LEN];
 
-	split(us, &tm, &frac);
-
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ",
-	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec);
-	memcpy(out, tmp, TS_API_LEN - 1);
-	out[TS_API_LEN - 1] = '\0';
+	ts_storage(us, st);
+	memcpy(out, st, 19);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 void
 ts_compact(int64_t us, char out[17])
 {
-	struct tm tm;
-	long frac;
-	char tmp[96];
+	char st[TS_STORAGE_LEN];
+	size_t i, n = 0;
 
-	split(us, &tm, &frac);
-
-	snprintf(tmp, sizeof(tmp), "%04d%02d%02dT%02d%02d%02dZ",
-	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec);
-	memcpy(out, tmp, 16);
-	out[16] = '\0';
+	ts_storage(us, st);
+	for (i = 0; i < 19; i++)
+		if (st[i] != '-' && st[i] != ':')
+			out[n++] = st[i];
+	out[n++] = 'Z';
+	out[n] = '\0';
 }
 
 bool

@@ -361,7 +361,7 @@ trust_evaluate(const struct trust_input *in, struct trust_result *res)
 json_t *
 trust_summary_json(const struct trust_result *res)
 {
-	json_t *o, *codes, *todo, *reasons, *r;
+	json_t *codes, *todo, *reasons, *r;
 	size_t i;
 
 	codes = json_array();
@@ -373,61 +373,36 @@ trust_summary_json(const struct trust_result *res)
 		if (i < 3)
 			json_array_append_new(todo,
 			    json_string(res->reasons[i]->code));
-		r = json_object();
-		json_object_set_new(r, "code",
-		    json_string(res->reasons[i]->code));
-		json_object_set_new(r, "kind",
-		    json_string(res->reasons[i]->kind));
-		json_object_set_new(r, "priority",
-		    json_integer(res->reasons[i]->priority));
-		json_object_set_new(r, "hint",
-		    json_string(res->reasons[i]->hint));
+		r = json_pack("{s:s, s:s, s:I, s:s}",
+		    "code", res->reasons[i]->code, "kind", res->reasons[i]->kind,
+		    "priority", (json_int_t)res->reasons[i]->priority,
+		    "hint", res->reasons[i]->hint);
 		json_array_append_new(reasons, r);
 	}
 
-	o = json_object();
-	json_object_set_new(o, "trust_light", json_string(res->light));
-	json_object_set_new(o, "hint", json_string(res->hint));
-	json_object_set_new(o, "reason_codes", codes);
-	json_object_set_new(o, "todo_codes", todo);
-	json_object_set_new(o, "reasons", reasons);
-	json_object_set_new(o, "verification_level",
-	    json_string(res->verification_level));
-	json_object_set_new(o, "accident_status",
-	    json_string(res->accident_status));
-	json_object_set_new(o, "accident_status_label",
-	    json_string(res->accident_status_label));
-	json_object_set_new(o, "history_status",
-	    json_string(res->history_status));
-	json_object_set_new(o, "evidence_status",
-	    json_string(res->evidence_status));
-	json_object_set_new(o, "top_trust_level",
-	    res->top_trust_level != NULL ?
-	    json_string(res->top_trust_level) : json_null());
-	json_object_set_new(o, "disclaimer", json_string(TRUST_DISCLAIMER));
-	return o;
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:s, "
+	    "s:s?, s:s}",
+	    "trust_light", res->light, "hint", res->hint,
+	    "reason_codes", codes, "todo_codes", todo, "reasons", reasons,
+	    "verification_level", res->verification_level,
+	    "accident_status", res->accident_status,
+	    "accident_status_label", res->accident_status_label,
+	    "history_status", res->history_status,
+	    "evidence_status", res->evidence_status,
+	    "top_trust_level", res->top_trust_level,
+	    "disclaimer", TRUST_DISCLAIMER);
 }
 
 json_t *
 trust_public_json(const struct trust_result *res, json_t *vehicle)
 {
-	json_t *o;
-
-	o = json_object();
-	json_object_set_new(o, "trust_light", json_string(res->light));
-	json_object_set_new(o, "hint", json_string(res->hint));
-	json_object_set_new(o, "history_status",
-	    json_string(res->history_status));
-	json_object_set_new(o, "evidence_status",
-	    json_string(res->evidence_status));
-	json_object_set_new(o, "verification_level",
-	    json_string(res->verification_level));
-	json_object_set_new(o, "accident_status",
-	    json_string(res->accident_status));
-	json_object_set_new(o, "accident_status_label",
-	    json_string(res->accident_status_label));
-	json_object_set_new(o, "disclaimer", json_string(TRUST_DISCLAIMER));
-	json_object_set_new(o, "vehicle",
-	    vehicle != NULL ? vehicle : json_null());
-	return o;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+	    "trust_light", res->light, "hint", res->hint,
+	    "history_status", res->history_status,
+	    "evidence_status", res->evidence_status,
+	    "verification_level", res->verification_level,
+	    "accident_status", res->accident_status,
+	    "accident_status_label", res->accident_status_label,
+	    "disclaimer", TRUST_DISCLAIMER,
+	    "vehicle", vehicle != NULL ? vehicle : json_null());
 }
